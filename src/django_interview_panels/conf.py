@@ -1,0 +1,107 @@
+"""The app's settings: one object, read lazily from ``settings.INTERVIEW_PANELS``.
+
+Two settings live outside the dict because Django's swappable-model machinery reads them by name,
+the same way it reads ``AUTH_USER_MODEL``:
+
+- ``INTERVIEW_PANELS_ORGANIZATION_MODEL`` (default ``"interview_panels.Organization"``)
+- ``INTERVIEW_PANELS_CANDIDATE_MODEL`` (default ``"interview_panels.Candidate"``)
+
+Both must be chosen before the first ``migrate``, like ``AUTH_USER_MODEL``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+SETTINGS_NAME = "INTERVIEW_PANELS"
+ORGANIZATION_MODEL_SETTING = "INTERVIEW_PANELS_ORGANIZATION_MODEL"
+CANDIDATE_MODEL_SETTING = "INTERVIEW_PANELS_CANDIDATE_MODEL"
+DEFAULT_ORGANIZATION_MODEL = "interview_panels.Organization"
+DEFAULT_CANDIDATE_MODEL = "interview_panels.Candidate"
+
+# Give the two swappable settings their defaults on django.conf.settings itself, as Django's
+# global settings do for AUTH_USER_MODEL: migrations (ours and any host model pointing at ours)
+# then read `settings.INTERVIEW_PANELS_ORGANIZATION_MODEL` without the host having to set it.
+for _name, _default in (
+    (ORGANIZATION_MODEL_SETTING, DEFAULT_ORGANIZATION_MODEL),
+    (CANDIDATE_MODEL_SETTING, DEFAULT_CANDIDATE_MODEL),
+):
+    if not hasattr(settings, _name):
+        setattr(settings, _name, _default)
+
+# Read once at import, like Django caches swappable settings: swapping is a deploy-time choice.
+ORGANIZATION_MODEL: str = getattr(settings, ORGANIZATION_MODEL_SETTING)
+CANDIDATE_MODEL: str = getattr(settings, CANDIDATE_MODEL_SETTING)
+
+DEFAULTS: dict[str, Any] = {
+    # Callable(user) -> organization instance or None. The default reads the user's Membership.
+    "ORGANIZATION_RESOLVER": "django_interview_panels.resolvers.organization_from_membership",
+    # Callable(user) -> role name (str) or None. The default reads the user's Membership.
+    "ROLE_RESOLVER": "django_interview_panels.resolvers.role_from_membership",
+    # Role names allowed to create, update and delete panels.
+    "MANAGER_ROLES": ("Admin", "HR"),
+    # Callable(candidate) -> display name shown as `candidate_name`.
+    "CANDIDATE_NAME": "django_interview_panels.resolvers.candidate_name",
+    # Callable(candidate) -> email shown as `candidate_email`.
+    "CANDIDATE_EMAIL": "django_interview_panels.resolvers.candidate_email",
+    # Field of the candidate model that holds its public UUID (`candidate_uuid`, `candidate_uuids`).
+    "CANDIDATE_UUID_FIELD": "uuid",
+    # Field of the candidate model pointing at its organization (scopes `candidate_uuids`).
+    "CANDIDATE_ORGANIZATION_FIELD": "organization",
+    # Field of the organization model that holds its public UUID (the `organization` value).
+    "ORGANIZATION_UUID_FIELD": "uuid",
+    # Bytes of randomness in a candidate token; secrets.token_urlsafe gives ~1.3 chars per byte.
+    "TOKEN_BYTES": 32,
+    # Most candidates one create request may assign.
+    "MAX_CANDIDATES_PER_PANEL": 1000,
+    # Most question distributions one create request may carry.
+    "MAX_DISTRIBUTIONS_PER_PANEL": 100,
+    # Longest accepted panel description, in characters.
+    "MAX_DESCRIPTION_LENGTH": 10000,
+}
+
+# Keys whose values are dotted paths, imported on first access.
+IMPORT_STRINGS = frozenset(
+    {"ORGANIZATION_RESOLVER", "ROLE_RESOLVER", "CANDIDATE_NAME", "CANDIDATE_EMAIL"}
+)
+
+
+class PanelSettings:
+    """Attribute access to ``settings.INTERVIEW_PANELS`` merged over ``DEFAULTS``."""
+
+    def __init__(self) -> None:
+        self._cached: dict[str, Any] = {}
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        value = getattr(settings, SETTINGS_NAME, None)
+        return value if isinstance(value, dict) else {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Invalid {SETTINGS_NAME} setting: {name!r}")
+        if name in self._cached:
+            return self._cached[name]
+        value = self.user_settings.get(name, DEFAULTS[name])
+        if name in IMPORT_STRINGS and isinstance(value, str):
+            value = import_string(value)
+        self._cached[name] = value
+        return value
+
+    def reload(self) -> None:
+        self._cached.clear()
+
+
+panel_settings = PanelSettings()
+
+
+def _reload_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTINGS_NAME:
+        panel_settings.reload()
+
+
+setting_changed.connect(_reload_settings)

@@ -1,0 +1,60 @@
+"""Organization scoping and read-time state, in one place.
+
+Every lookup the API makes goes through one of these querysets, so a query that forgets the
+caller's organization has to go out of its way to do so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.utils import timezone
+
+
+class BankQuerySet(models.QuerySet):
+    """Question-bank entries: an organization sees its own entries and the global ones."""
+
+    def visible_to(self, organization: Any) -> BankQuerySet:
+        return self.filter(Q(organization__isnull=True) | Q(organization=organization))
+
+
+class PanelQuerySet(models.QuerySet):
+    """Interview panels."""
+
+    def for_organization(self, organization: Any) -> PanelQuerySet:
+        """Panels of ``organization`` that are not soft-deleted."""
+        return self.filter(organization=organization, is_deleted=False)
+
+    def with_is_active(self, now: dt.datetime | None = None) -> PanelQuerySet:
+        """Annotate ``is_active``: true until ``end_datetime`` has passed. Computed, never stored."""
+        now = now or timezone.now()
+        return self.annotate(
+            is_active=ExpressionWrapper(Q(end_datetime__gt=now), output_field=BooleanField())
+        )
+
+    def with_details(self) -> PanelQuerySet:
+        """Everything the API representation reads, in a fixed number of queries."""
+        from .models import PanelCandidate, QuestionDistribution
+
+        return self.select_related("organization", "category").prefetch_related(
+            Prefetch(
+                "question_distributions",
+                queryset=QuestionDistribution.objects.select_related("topic", "subtopic"),
+            ),
+            Prefetch(
+                "candidates",
+                queryset=PanelCandidate.objects.select_related("candidate"),
+            ),
+        )
+
+
+class PanelCandidateQuerySet(models.QuerySet):
+    """Candidate assignments."""
+
+    def with_valid_token(self, now: dt.datetime | None = None) -> PanelCandidateQuerySet:
+        """Assignments whose token still opens the panel: not expired, panel not deleted."""
+        now = now or timezone.now()
+        return self.filter(token_expires_at__gt=now, panel__is_deleted=False)
