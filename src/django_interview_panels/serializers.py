@@ -1,0 +1,233 @@
+"""Validation of requests (DRF serializers) and the representation of panels (plain dicts).
+
+Input goes through serializers: shape, types, limits and every rule that needs no database.
+Output is built by plain functions over the prefetched objects: the spec's fields, exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .conf import panel_settings
+from .models import Difficulty, InterviewPanel, PanelCandidate, QuestionDistribution
+
+# Database integer columns hold up to 2**31 - 1 on every backend.
+MAX_DB_INT = 2**31 - 1
+# No subtopic realistically holds more; keeps sums far from integer overflow.
+MAX_QUESTIONS_PER_DIFFICULTY = 100_000
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 datetime that must carry its time zone offset; stored in UTC."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Datetime has wrong format. Use ISO 8601 with a time zone offset, "
+            "e.g. 2024-12-01T09:00:00Z."
+        ),
+        "naive": _(
+            "Datetime has no time zone offset. Add one, e.g. 2024-12-01T09:00:00Z "
+            "or 2024-12-01T09:00:00+05:30."
+        ),
+        "overflow": _("Datetime value out of range."),
+    }
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        if not isinstance(value, str):
+            self.fail("invalid")
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid")
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            self.fail("naive")
+        try:
+            return parsed.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            self.fail("overflow")
+
+
+def _description_field(**kwargs: Any) -> serializers.CharField:
+    # Built per request: the limit comes from settings, so a changed setting applies at once.
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=panel_settings.MAX_DESCRIPTION_LENGTH,
+        **kwargs,
+    )
+
+
+class DistributionInputSerializer(serializers.Serializer):
+    """One element of ``question_distributions`` in a create request."""
+
+    topic_uuid = serializers.UUIDField()
+    subtopic_uuid = serializers.UUIDField()
+    easy = serializers.IntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    medium = serializers.IntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    hard = serializers.IntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not any(attrs[difficulty] > 0 for difficulty in Difficulty.values):
+            raise serializers.ValidationError(
+                _("At least one of easy, medium or hard must be greater than 0.")
+            )
+        return attrs
+
+
+def schedule_errors(
+    start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> dict[str, list[str]]:
+    """The rules on a panel's start and end, as field errors (empty when they hold)."""
+    if end <= start:
+        return {"end_datetime": [str(_("end_datetime must be after start_datetime."))]}
+    if end <= now:
+        return {"end_datetime": [str(_("end_datetime must be in the future."))]}
+    return {}
+
+
+class PanelCreateSerializer(serializers.Serializer):
+    """A create request: shape and every rule that needs no database."""
+
+    name = serializers.CharField(max_length=255)
+    description = _description_field(default="")
+    total_number_of_questions = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT)
+    start_datetime = AwareDateTimeField()
+    end_datetime = AwareDateTimeField()
+    category_uuid = serializers.UUIDField()
+    question_distributions = DistributionInputSerializer(many=True, allow_empty=False)
+    candidate_uuids = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["description"] = _description_field(default="")
+        fields["question_distributions"].max_length = panel_settings.MAX_DISTRIBUTIONS_PER_PANEL
+        fields["candidate_uuids"].max_length = panel_settings.MAX_CANDIDATES_PER_PANEL
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = schedule_errors(attrs["start_datetime"], attrs["end_datetime"], timezone.now())
+        distributions = attrs["question_distributions"]
+
+        requested = sum(d[difficulty] for d in distributions for difficulty in Difficulty.values)
+        if requested != attrs["total_number_of_questions"]:
+            errors["total_number_of_questions"] = [
+                str(
+                    _(
+                        "The question distributions add up to %(requested)d questions, "
+                        "but total_number_of_questions is %(total)d."
+                    )
+                    % {"requested": requested, "total": attrs["total_number_of_questions"]}
+                )
+            ]
+
+        repeated_subtopics = _repeated([d["subtopic_uuid"] for d in distributions])
+        if repeated_subtopics:
+            errors["question_distributions"] = [
+                str(_("Subtopic %(uuid)s appears in more than one distribution.") % {"uuid": u})
+                for u in repeated_subtopics
+            ]
+
+        repeated_candidates = _repeated(attrs["candidate_uuids"])
+        if repeated_candidates:
+            errors["candidate_uuids"] = [
+                str(_("Candidate %(uuid)s is listed more than once.") % {"uuid": u})
+                for u in repeated_candidates
+            ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class PanelUpdateSerializer(serializers.Serializer):
+    """An update request: any of the four updatable fields; all others are ignored."""
+
+    name = serializers.CharField(max_length=255, required=False)
+    description = _description_field()
+    start_datetime = AwareDateTimeField(required=False)
+    end_datetime = AwareDateTimeField(required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["description"] = _description_field()
+        return fields
+
+
+def _repeated(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    repeated: list[Any] = []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated
+
+
+# --- Representation ---------------------------------------------------------------------------
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """ISO 8601 in the current time zone, ``Z`` for UTC: what DRF's DateTimeField outputs."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def represent_panel(panel: InterviewPanel, *, include_tokens: bool) -> dict[str, Any]:
+    """The spec's Interview Panel object for a panel from ``PanelQuerySet.with_details()``."""
+    category_name = panel.category.name
+    uuid_field = panel_settings.ORGANIZATION_UUID_FIELD
+    return {
+        "uuid": str(panel.uuid),
+        "name": panel.name,
+        "description": panel.description,
+        "total_number_of_questions": panel.total_number_of_questions,
+        "start_datetime": format_datetime(panel.start_datetime),
+        "end_datetime": format_datetime(panel.end_datetime),
+        "is_active": panel.is_active,
+        "organization": str(getattr(panel.organization, uuid_field)),
+        "created_at": format_datetime(panel.created_at),
+        "updated_at": format_datetime(panel.updated_at),
+        "question_distributions": [
+            represent_distribution(d, category_name) for d in panel.question_distributions.all()
+        ],
+        "candidates": [
+            represent_candidate(c, include_tokens=include_tokens) for c in panel.candidates.all()
+        ],
+    }
+
+
+def represent_distribution(distribution: QuestionDistribution, category_name: str) -> dict:
+    """The spec's Question Distribution object."""
+    return {
+        "uuid": str(distribution.uuid),
+        "category": category_name,
+        "topic": distribution.topic.name,
+        "subtopic": distribution.subtopic.name,
+        "easy": distribution.easy,
+        "medium": distribution.medium,
+        "hard": distribution.hard,
+        "total": distribution.total,
+    }
+
+
+def represent_candidate(assignment: PanelCandidate, *, include_tokens: bool) -> dict[str, Any]:
+    """The spec's Candidate object; ``token`` is null unless the caller manages panels."""
+    candidate = assignment.candidate
+    return {
+        "uuid": str(assignment.uuid),
+        "candidate_uuid": str(getattr(candidate, panel_settings.CANDIDATE_UUID_FIELD)),
+        "candidate_name": panel_settings.CANDIDATE_NAME(candidate),
+        "candidate_email": panel_settings.CANDIDATE_EMAIL(candidate),
+        "token": assignment.token if include_tokens else None,
+        "token_expires_at": format_datetime(assignment.token_expires_at),
+        "score": assignment.score,
+    }

@@ -1,0 +1,304 @@
+"""Create, update and delete panels: plain functions, each one transaction.
+
+Callers pass data a serializer has already validated for shape; the rules that need the database
+(references, organization scope, question stock, the stored schedule) are checked here.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections import Counter
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .conf import panel_settings
+from .exceptions import NotFoundError, PanelNotFound, RuleViolation
+from .models import (
+    Category,
+    Difficulty,
+    InterviewPanel,
+    PanelCandidate,
+    Question,
+    QuestionDistribution,
+    Subtopic,
+    Topic,
+    get_candidate_model,
+)
+from .serializers import schedule_errors
+
+logger = logging.getLogger("django_interview_panels")
+
+UPDATABLE_FIELDS = ("name", "description", "start_datetime", "end_datetime")
+
+
+def new_token() -> str:
+    """A fresh candidate token: ``TOKEN_BYTES`` random bytes, URL-safe base64 (>= 32 chars)."""
+    return secrets.token_urlsafe(panel_settings.TOKEN_BYTES)
+
+
+def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) -> InterviewPanel:
+    """Create a panel with its distributions and candidate tokens, all or nothing."""
+    with transaction.atomic():
+        category, subtopics, candidates = _resolve_references(organization, data)
+        _check_question_stock(organization, data["question_distributions"], subtopics)
+
+        panel = InterviewPanel.objects.create(
+            organization=organization,
+            name=data["name"],
+            description=data.get("description", ""),
+            total_number_of_questions=data["total_number_of_questions"],
+            start_datetime=data["start_datetime"],
+            end_datetime=data["end_datetime"],
+            category=category,
+            created_by=created_by,
+        )
+        QuestionDistribution.objects.bulk_create(
+            QuestionDistribution(
+                panel=panel,
+                topic=subtopic.topic,
+                subtopic=subtopic,
+                easy=d["easy"],
+                medium=d["medium"],
+                hard=d["hard"],
+            )
+            for d, subtopic in zip(data["question_distributions"], subtopics, strict=True)
+        )
+        PanelCandidate.objects.bulk_create(
+            PanelCandidate(
+                panel=panel,
+                candidate=candidate,
+                token=new_token(),
+                token_expires_at=panel.end_datetime,
+            )
+            for candidate in candidates
+        )
+    logger.info(
+        "interview panel created: panel=%s organization=%s user=%s candidates=%d",
+        panel.uuid,
+        organization.pk,
+        getattr(created_by, "pk", None),
+        len(candidates),
+    )
+    return panel
+
+
+def update_panel(
+    *, organization: Any, panel_uuid: uuid.UUID, data: dict[str, Any], user: Any = None
+) -> InterviewPanel:
+    """Apply a partial update of the updatable fields; token expiry follows ``end_datetime``."""
+    with transaction.atomic():
+        # The row lock serialises concurrent updates and deletes of the same panel.
+        panel = (
+            InterviewPanel.objects.for_organization(organization)
+            .select_for_update()
+            .filter(uuid=panel_uuid)
+            .first()
+        )
+        if panel is None:
+            raise PanelNotFound()
+        now = timezone.now()
+        if panel.end_datetime <= now:
+            message = _("Inactive interview panel cannot be updated")
+            raise RuleViolation(message, {"interview_panel_uuid": [str(message)]})
+
+        changes = {field: data[field] for field in UPDATABLE_FIELDS if field in data}
+        start = changes.get("start_datetime", panel.start_datetime)
+        end = changes.get("end_datetime", panel.end_datetime)
+        errors = schedule_errors(start, end, now)
+        if errors:
+            raise RuleViolation(_("Invalid request data"), errors)
+
+        end_moved = end != panel.end_datetime
+        for field, value in changes.items():
+            setattr(panel, field, value)
+        panel.save(update_fields=[*changes, "updated_at"])
+        if end_moved:
+            PanelCandidate.objects.filter(panel=panel).update(token_expires_at=end)
+    logger.info(
+        "interview panel updated: panel=%s organization=%s user=%s fields=%s",
+        panel.uuid,
+        organization.pk,
+        getattr(user, "pk", None),
+        ",".join(changes),
+    )
+    return panel
+
+
+def delete_panel(*, organization: Any, panel_uuid: uuid.UUID, user: Any = None) -> None:
+    """Soft-delete a panel; its candidates' tokens stop being valid with it."""
+    now = timezone.now()
+    deleted = (
+        InterviewPanel.objects.for_organization(organization)
+        .filter(uuid=panel_uuid)
+        .update(is_deleted=True, deleted_at=now, updated_at=now)
+    )
+    if not deleted:
+        raise PanelNotFound()
+    logger.info(
+        "interview panel deleted: panel=%s organization=%s user=%s",
+        panel_uuid,
+        organization.pk,
+        getattr(user, "pk", None),
+    )
+
+
+def find_assignment_by_token(token: str) -> PanelCandidate | None:
+    """The candidate assignment a token opens, or None if unknown, expired or its panel deleted."""
+    if not isinstance(token, str) or not token:
+        return None
+    assignment = (
+        PanelCandidate.objects.with_valid_token().select_related("panel").filter(token=token).first()
+    )
+    # The index lookup is not constant-time; the final comparison is.
+    if assignment is None or not secrets.compare_digest(assignment.token, token):
+        return None
+    return assignment
+
+
+# --- Reference checks -------------------------------------------------------------------------
+
+
+def _resolve_references(
+    organization: Any, data: dict[str, Any]
+) -> tuple[Category, list[Subtopic], list[Any]]:
+    """Look up every UUID of the request within what ``organization`` may see.
+
+    Unknown (or foreign, which looks the same) references are 404; references that exist but do
+    not hang together (a topic of another category, a subtopic of another topic) are 400.
+    """
+    distributions = data["question_distributions"]
+    category = Category.objects.visible_to(organization).filter(uuid=data["category_uuid"]).first()
+    topics = _by_uuid(Topic, organization, [d["topic_uuid"] for d in distributions])
+    subtopics = _by_uuid(Subtopic, organization, [d["subtopic_uuid"] for d in distributions])
+    candidates = _candidates_by_uuid(organization, data["candidate_uuids"])
+
+    missing: dict[str, Any] = {}
+    kinds: list[str] = []
+    if category is None:
+        missing["category_uuid"] = [
+            str(_("Category %(uuid)s not found.") % {"uuid": data["category_uuid"]})
+        ]
+        kinds.append(str(_("Category")))
+    distribution_errors = [{} for _d in distributions]
+    for errors, d in zip(distribution_errors, distributions, strict=True):
+        if d["topic_uuid"] not in topics:
+            errors["topic_uuid"] = [str(_("Topic %(uuid)s not found.") % {"uuid": d["topic_uuid"]})]
+        if d["subtopic_uuid"] not in subtopics:
+            errors["subtopic_uuid"] = [
+                str(_("Subtopic %(uuid)s not found.") % {"uuid": d["subtopic_uuid"]})
+            ]
+    if any("topic_uuid" in e for e in distribution_errors):
+        kinds.append(str(_("Topic")))
+    if any("subtopic_uuid" in e for e in distribution_errors):
+        kinds.append(str(_("Subtopic")))
+    if any(distribution_errors):
+        missing["question_distributions"] = distribution_errors
+    unknown_candidates = [u for u in data["candidate_uuids"] if u not in candidates]
+    if unknown_candidates:
+        missing["candidate_uuids"] = [
+            str(_("Candidate %(uuid)s not found.") % {"uuid": u}) for u in unknown_candidates
+        ]
+        kinds.append(str(_("Candidate")))
+    if missing:
+        raise NotFoundError(_("%(kinds)s not found") % {"kinds": _join_kinds(kinds)}, missing)
+
+    distribution_errors = [{} for _d in distributions]
+    for errors, d in zip(distribution_errors, distributions, strict=True):
+        topic, subtopic = topics[d["topic_uuid"]], subtopics[d["subtopic_uuid"]]
+        if topic.category_id != category.pk:
+            errors["topic_uuid"] = [
+                str(
+                    _("Topic '%(topic)s' is not under category '%(category)s'.")
+                    % {"topic": topic.name, "category": category.name}
+                )
+            ]
+        if subtopic.topic_id != topic.pk:
+            errors["subtopic_uuid"] = [
+                str(
+                    _("Subtopic '%(subtopic)s' is not under topic '%(topic)s'.")
+                    % {"subtopic": subtopic.name, "topic": topic.name}
+                )
+            ]
+    if any(distribution_errors):
+        raise RuleViolation(
+            _("Topics and subtopics must belong to the chosen category"),
+            {"question_distributions": distribution_errors},
+        )
+    return (
+        category,
+        [subtopics[d["subtopic_uuid"]] for d in distributions],
+        [candidates[u] for u in data["candidate_uuids"]],
+    )
+
+
+def _join_kinds(kinds: list[str]) -> str:
+    """["Category", "Topic", "Candidate"] -> "Category, topic and candidate"."""
+    words = [kinds[0]] + [kind.lower() for kind in kinds[1:]]
+    if len(words) == 1:
+        return words[0]
+    return str(_("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]})
+
+
+def _by_uuid(model: type, organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    queryset = model.objects.visible_to(organization).filter(uuid__in=set(uuids))
+    if model is Subtopic:
+        queryset = queryset.select_related("topic")
+    return {entry.uuid: entry for entry in queryset}
+
+
+def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    if not uuids:
+        return {}
+    uuid_field = panel_settings.CANDIDATE_UUID_FIELD
+    queryset = get_candidate_model()._default_manager.filter(
+        **{
+            panel_settings.CANDIDATE_ORGANIZATION_FIELD: organization,
+            f"{uuid_field}__in": set(uuids),
+        }
+    )
+    return {getattr(candidate, uuid_field): candidate for candidate in queryset}
+
+
+def _check_question_stock(
+    organization: Any, distributions: list[dict[str, Any]], subtopics: list[Subtopic]
+) -> None:
+    """Every subtopic must hold enough visible questions of each difficulty asked for."""
+    rows = (
+        Question.objects.visible_to(organization)
+        .filter(subtopic__in=subtopics)
+        .values("subtopic_id", "difficulty")
+        .annotate(available=Count("id"))
+    )
+    stock = Counter({(row["subtopic_id"], row["difficulty"]): row["available"] for row in rows})
+    distribution_errors: list[dict[str, list[str]]] = []
+    for d, subtopic in zip(distributions, subtopics, strict=True):
+        errors = {}
+        for difficulty in Difficulty.values:
+            requested, available = d[difficulty], stock[(subtopic.pk, difficulty)]
+            if requested > available:
+                errors[difficulty] = [
+                    str(
+                        _(
+                            "Subtopic '%(subtopic)s' has %(available)d %(difficulty)s questions, "
+                            "%(requested)d requested: %(short)d short."
+                        )
+                        % {
+                            "subtopic": subtopic.name,
+                            "available": available,
+                            "difficulty": difficulty,
+                            "requested": requested,
+                            "short": requested - available,
+                        }
+                    )
+                ]
+        distribution_errors.append(errors)
+    if any(distribution_errors):
+        raise RuleViolation(
+            _("Not enough questions in the bank"), {"question_distributions": distribution_errors}
+        )
