@@ -75,6 +75,16 @@ def make_candidate(organization: Any, name: str | None = None, email: str | None
     return get_candidate_model().objects.create(organization=organization, name=name, email=email)
 
 
+def candidate_name(candidate: Any) -> str:
+    if SWAPPED:
+        return f"{candidate.first_name} {candidate.last_name}"
+    return candidate.name
+
+
+def candidate_email(candidate: Any) -> str:
+    return candidate.email_address if SWAPPED else candidate.email
+
+
 def candidate_uuid(candidate: Any) -> str:
     return str(candidate.public_id if SWAPPED else candidate.uuid)
 

@@ -64,7 +64,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
             )
         )
 
-    for key in _POSITIVE_INTS + ("MAX_DESCRIPTION_LENGTH",):
+    for key in (*_POSITIVE_INTS, "MAX_DESCRIPTION_LENGTH"):
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a positive integer.", "E005"))
@@ -90,9 +90,7 @@ def _check_callable(key: str, value: Any) -> list[checks.Error]:
     try:
         imported = import_string(value)
     except ImportError as exc:
-        return [
-            _error(f"{SETTINGS_NAME}[{key!r}] = {value!r} cannot be imported: {exc}.", "E003")
-        ]
+        return [_error(f"{SETTINGS_NAME}[{key!r}] = {value!r} cannot be imported: {exc}.", "E003")]
     if not callable(imported):
         return [_error(f"{SETTINGS_NAME}[{key!r}] = {value!r} is not callable.", "E003")]
     return []
@@ -112,7 +110,9 @@ def _configured_model(setting: str, default: str) -> tuple[Any | None, list[chec
 
 def _check_models(merged: dict[str, Any]) -> list[checks.Error]:
     organization, errors = _configured_model(ORGANIZATION_MODEL_SETTING, DEFAULT_ORGANIZATION_MODEL)
-    candidate, candidate_errors = _configured_model(CANDIDATE_MODEL_SETTING, DEFAULT_CANDIDATE_MODEL)
+    candidate, candidate_errors = _configured_model(
+        CANDIDATE_MODEL_SETTING, DEFAULT_CANDIDATE_MODEL
+    )
     errors += candidate_errors
     if organization is None or candidate is None:
         return errors

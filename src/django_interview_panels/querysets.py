@@ -29,7 +29,7 @@ class PanelQuerySet(models.QuerySet):
         return self.filter(organization=organization, is_deleted=False)
 
     def with_is_active(self, now: dt.datetime | None = None) -> PanelQuerySet:
-        """Annotate ``is_active``: true until ``end_datetime`` has passed. Computed, never stored."""
+        """Annotate ``is_active``: true until ``end_datetime`` has passed; never stored."""
         now = now or timezone.now()
         return self.annotate(
             is_active=ExpressionWrapper(Q(end_datetime__gt=now), output_field=BooleanField())

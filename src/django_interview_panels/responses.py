@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .exceptions import PanelAPIError
 
 INVALID_REQUEST_MESSAGE = _("Invalid request data")
+CONFLICT_MESSAGE = _("The request conflicts with data that changed meanwhile; please retry.")
 
 
 def success(message: Any, data: Any = None, status_code: int = status.HTTP_200_OK) -> Response:
@@ -29,6 +32,13 @@ def success(message: Any, data: Any = None, status_code: int = status.HTTP_200_O
 
 def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler (status, headers, rollback), with the body rewritten into the envelope."""
+    if isinstance(exc, IntegrityError):
+        # A constraint the serializers could not foresee (a concurrent write won a race): the
+        # transaction rolled back, nothing was stored, and the client may simply retry.
+        set_rollback()
+        message = str(CONFLICT_MESSAGE)
+        body = {"success": False, "message": message, "errors": {"detail": [message]}}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -82,9 +82,7 @@ class DistributionInputSerializer(serializers.Serializer):
         return attrs
 
 
-def schedule_errors(
-    start: dt.datetime, end: dt.datetime, now: dt.datetime
-) -> dict[str, list[str]]:
+def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, list[str]]:
     """The rules on a panel's start and end, as field errors (empty when they hold)."""
     if end <= start:
         return {"end_datetime": [str(_("end_datetime must be after start_datetime."))]}

@@ -153,7 +153,10 @@ def find_assignment_by_token(token: str) -> PanelCandidate | None:
     if not isinstance(token, str) or not token:
         return None
     assignment = (
-        PanelCandidate.objects.with_valid_token().select_related("panel").filter(token=token).first()
+        PanelCandidate.objects.with_valid_token()
+        .select_related("panel")
+        .filter(token=token)
+        .first()
     )
     # The index lookup is not constant-time; the final comparison is.
     if assignment is None or not secrets.compare_digest(assignment.token, token):
@@ -185,32 +188,38 @@ def _resolve_references(
             str(_("Category %(uuid)s not found.") % {"uuid": data["category_uuid"]})
         ]
         kinds.append(str(_("Category")))
-    distribution_errors = [{} for _d in distributions]
-    for errors, d in zip(distribution_errors, distributions, strict=True):
+    # Errors per list element are keyed by index, the way DRF reports list fields.
+    distribution_errors: dict[int, dict[str, list[str]]] = {}
+    for index, d in enumerate(distributions):
+        errors = {}
         if d["topic_uuid"] not in topics:
             errors["topic_uuid"] = [str(_("Topic %(uuid)s not found.") % {"uuid": d["topic_uuid"]})]
         if d["subtopic_uuid"] not in subtopics:
             errors["subtopic_uuid"] = [
                 str(_("Subtopic %(uuid)s not found.") % {"uuid": d["subtopic_uuid"]})
             ]
-    if any("topic_uuid" in e for e in distribution_errors):
+        if errors:
+            distribution_errors[index] = errors
+    if any("topic_uuid" in e for e in distribution_errors.values()):
         kinds.append(str(_("Topic")))
-    if any("subtopic_uuid" in e for e in distribution_errors):
+    if any("subtopic_uuid" in e for e in distribution_errors.values()):
         kinds.append(str(_("Subtopic")))
-    if any(distribution_errors):
+    if distribution_errors:
         missing["question_distributions"] = distribution_errors
-    unknown_candidates = [u for u in data["candidate_uuids"] if u not in candidates]
-    if unknown_candidates:
-        missing["candidate_uuids"] = [
-            str(_("Candidate %(uuid)s not found.") % {"uuid": u}) for u in unknown_candidates
-        ]
+    candidate_errors = {
+        index: [str(_("Candidate %(uuid)s not found.") % {"uuid": u})]
+        for index, u in enumerate(data["candidate_uuids"])
+        if u not in candidates
+    }
+    if candidate_errors:
+        missing["candidate_uuids"] = candidate_errors
         kinds.append(str(_("Candidate")))
     if missing:
         raise NotFoundError(_("%(kinds)s not found") % {"kinds": _join_kinds(kinds)}, missing)
 
-    distribution_errors = [{} for _d in distributions]
-    for errors, d in zip(distribution_errors, distributions, strict=True):
+    for index, d in enumerate(distributions):
         topic, subtopic = topics[d["topic_uuid"]], subtopics[d["subtopic_uuid"]]
+        errors = {}
         if topic.category_id != category.pk:
             errors["topic_uuid"] = [
                 str(
@@ -225,7 +234,9 @@ def _resolve_references(
                     % {"subtopic": subtopic.name, "topic": topic.name}
                 )
             ]
-    if any(distribution_errors):
+        if errors:
+            distribution_errors[index] = errors
+    if distribution_errors:
         raise RuleViolation(
             _("Topics and subtopics must belong to the chosen category"),
             {"question_distributions": distribution_errors},
@@ -276,8 +287,8 @@ def _check_question_stock(
         .annotate(available=Count("id"))
     )
     stock = Counter({(row["subtopic_id"], row["difficulty"]): row["available"] for row in rows})
-    distribution_errors: list[dict[str, list[str]]] = []
-    for d, subtopic in zip(distributions, subtopics, strict=True):
+    distribution_errors: dict[int, dict[str, list[str]]] = {}
+    for index, (d, subtopic) in enumerate(zip(distributions, subtopics, strict=True)):
         errors = {}
         for difficulty in Difficulty.values:
             requested, available = d[difficulty], stock[(subtopic.pk, difficulty)]
@@ -297,8 +308,9 @@ def _check_question_stock(
                         }
                     )
                 ]
-        distribution_errors.append(errors)
-    if any(distribution_errors):
+        if errors:
+            distribution_errors[index] = errors
+    if distribution_errors:
         raise RuleViolation(
             _("Not enough questions in the bank"), {"question_distributions": distribution_errors}
         )

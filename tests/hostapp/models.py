@@ -30,9 +30,7 @@ class Role(models.Model):
 class User(AbstractUser):
     """The host's user, with its organization and role as foreign keys."""
 
-    organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
     role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL)
 
 
