@@ -1,0 +1,1 @@
+"""Demo app of the example project: holds the ``seed_demo`` command."""

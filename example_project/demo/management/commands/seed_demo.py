@@ -1,0 +1,402 @@
+"""``seed_demo``: two organizations with users, API tokens, candidates and a question bank.
+
+Idempotent: every row is looked up by a stable name and created only when missing, and what the
+command prints is read back from the database afterwards, so every run prints the same identifiers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import models, transaction
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from django_interview_panels.models import (
+    Candidate,
+    Category,
+    Difficulty,
+    Membership,
+    Organization,
+    Question,
+    Role,
+    Subtopic,
+    Topic,
+)
+
+PASSWORD = "demo-password"
+QUESTIONS_PER_DIFFICULTY = 5
+NO_ORGANIZATION_USERNAME = "no-org-user"
+BASE_URL = "http://127.0.0.1:8000"
+
+# Summary key and membership role of each seeded user; usernames are "<slug>-<key>".
+ROLES: tuple[tuple[str, str], ...] = (
+    ("admin", Role.ADMIN),
+    ("hr", Role.HR),
+    ("member", Role.MEMBER),
+)
+
+
+@dataclass(frozen=True)
+class BankSpec:
+    """A category of the question bank: topic name -> names of its subtopics."""
+
+    name: str
+    topics: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class OrganizationSpec:
+    """An organization, its candidates as (name, email) and the bank categories it owns."""
+
+    slug: str
+    name: str
+    candidates: tuple[tuple[str, str], ...]
+    banks: tuple[BankSpec, ...] = ()
+
+    def username(self, key: str) -> str:
+        """The username of this organization's user for role ``key`` ("admin", "hr", ...)."""
+        return f"{self.slug}-{key}"
+
+
+GLOBAL_BANKS = (BankSpec("Python", {"Data Structures": ("Lists",), "Concurrency": ("asyncio",)}),)
+
+ORGANIZATIONS = (
+    OrganizationSpec(
+        slug="acme",
+        name="Acme Corp",
+        candidates=(
+            ("Ada Lovelace", "ada.lovelace@example.com"),
+            ("Alan Turing", "alan.turing@example.com"),
+            ("Grace Hopper", "grace.hopper@example.com"),
+        ),
+    ),
+    OrganizationSpec(
+        slug="globex",
+        name="Globex Inc",
+        candidates=(
+            ("Barbara Liskov", "barbara.liskov@example.com"),
+            ("Donald Knuth", "donald.knuth@example.com"),
+            ("Edsger Dijkstra", "edsger.dijkstra@example.com"),
+        ),
+        banks=(
+            BankSpec("Site Reliability", {"Kubernetes": ("Pods",), "Observability": ("Metrics",)}),
+        ),
+    ),
+)
+
+# What "created N rows" counts, in the order it is reported.
+SEEDED_MODELS: tuple[type[models.Model], ...] = (
+    Organization,
+    get_user_model(),
+    Membership,
+    Token,
+    Candidate,
+    Category,
+    Topic,
+    Subtopic,
+    Question,
+)
+
+
+# --- Building the data -------------------------------------------------------------------------
+
+
+def ensure_user(username: str, organization: Organization | None = None, role: str = "") -> Any:
+    """The user ``username`` with an API token, and a membership when given an organization."""
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    if organization is not None:
+        # Keyed on the user only: a membership someone changed by hand is left as it is.
+        Membership.objects.get_or_create(
+            user=user, defaults={"organization": organization, "role": role}
+        )
+    Token.objects.get_or_create(user=user)
+    return user
+
+
+def question_text(subtopic: Subtopic, difficulty: str, number: int) -> str:
+    """The text of demo question ``number`` of ``difficulty`` in ``subtopic``; also its key."""
+    return f"{subtopic.topic.name} / {subtopic.name}: {difficulty} question {number}"
+
+
+def ensure_questions(subtopic: Subtopic) -> None:
+    """Create whichever of the subtopic's demo questions are missing."""
+    existing = set(subtopic.questions.values_list("text", flat=True))
+    Question.objects.bulk_create(
+        Question(
+            organization=subtopic.organization,
+            subtopic=subtopic,
+            difficulty=difficulty,
+            text=text,
+        )
+        for difficulty in Difficulty.values
+        for number in range(1, QUESTIONS_PER_DIFFICULTY + 1)
+        if (text := question_text(subtopic, difficulty, number)) not in existing
+    )
+
+
+def ensure_bank(spec: BankSpec, organization: Organization | None) -> Category:
+    """A category (global when ``organization`` is None) with its topics, subtopics, questions."""
+    category, _ = Category.objects.get_or_create(organization=organization, name=spec.name)
+    for topic_name, subtopic_names in spec.topics.items():
+        topic, _ = Topic.objects.get_or_create(
+            organization=organization, category=category, name=topic_name
+        )
+        for subtopic_name in subtopic_names:
+            subtopic, _ = Subtopic.objects.get_or_create(
+                organization=organization, topic=topic, name=subtopic_name
+            )
+            ensure_questions(subtopic)
+    return category
+
+
+def ensure_organization(spec: OrganizationSpec) -> Organization:
+    """An organization with its Admin, HR and member users, candidates and own bank."""
+    organization, _ = Organization.objects.get_or_create(name=spec.name)
+    for key, role in ROLES:
+        ensure_user(spec.username(key), organization, role)
+    for name, email in spec.candidates:
+        Candidate.objects.get_or_create(
+            organization=organization, email=email, defaults={"name": name}
+        )
+    for bank in spec.banks:
+        ensure_bank(bank, organization)
+    return organization
+
+
+def seed() -> None:
+    """Create whatever demo data is missing."""
+    for bank in GLOBAL_BANKS:
+        ensure_bank(bank, None)
+    for spec in ORGANIZATIONS:
+        ensure_organization(spec)
+    ensure_user(NO_ORGANIZATION_USERNAME)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of each seeded model, keyed by its plural name."""
+    return {
+        str(model._meta.verbose_name_plural).lower(): model._default_manager.count()
+        for model in SEEDED_MODELS
+    }
+
+
+# --- Reading it back ---------------------------------------------------------------------------
+
+
+def user_summary(user: Any) -> dict[str, str]:
+    """Username and API token of ``user``."""
+    return {"username": user.username, "token": user.auth_token.key}
+
+
+def categories_summary(organization: Organization) -> list[dict[str, Any]]:
+    """Every category the organization may use, with what of it the organization can see."""
+    counts = {
+        (row["subtopic_id"], row["difficulty"]): row["count"]
+        for row in Question.objects.visible_to(organization)
+        .order_by()
+        .values("subtopic_id", "difficulty")
+        .annotate(count=Count("id"))
+    }
+    categories = (
+        Category.objects.visible_to(organization)
+        .order_by("name", "id")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.visible_to(organization).order_by("name")),
+            Prefetch(
+                "topics__subtopics",
+                queryset=Subtopic.objects.visible_to(organization).order_by("name"),
+            ),
+        )
+    )
+    return [
+        {
+            "uuid": str(category.uuid),
+            "name": category.name,
+            "topics": [
+                {
+                    "uuid": str(topic.uuid),
+                    "name": topic.name,
+                    "subtopics": [
+                        {
+                            "uuid": str(subtopic.uuid),
+                            "name": subtopic.name,
+                            "questions": {
+                                difficulty: counts.get((subtopic.id, difficulty), 0)
+                                for difficulty in Difficulty.values
+                            },
+                        }
+                        for subtopic in topic.subtopics.all()
+                    ],
+                }
+                for topic in category.topics.all()
+            ],
+        }
+        for category in categories
+    ]
+
+
+def organization_summary(spec: OrganizationSpec, users: dict[str, Any]) -> dict[str, Any]:
+    """One organization of the summary: its users, candidates and usable categories."""
+    organization = Organization.objects.get(name=spec.name)
+    candidates = Candidate.objects.filter(organization=organization).order_by("name", "id")
+    return {
+        "uuid": str(organization.uuid),
+        "name": organization.name,
+        "users": {key: user_summary(users[spec.username(key)]) for key, _ in ROLES},
+        "candidates": [
+            {"uuid": str(candidate.uuid), "name": candidate.name, "email": candidate.email}
+            for candidate in candidates
+        ],
+        "categories": categories_summary(organization),
+    }
+
+
+def build_summary() -> dict[str, Any]:
+    """The seeded organizations, users, tokens and bank, as they are in the database."""
+    usernames = [spec.username(key) for spec in ORGANIZATIONS for key, _ in ROLES]
+    usernames.append(NO_ORGANIZATION_USERNAME)
+    users = {
+        user.username: user
+        for user in get_user_model()
+        .objects.select_related("auth_token")
+        .filter(username__in=usernames)
+    }
+    return {
+        "organizations": [organization_summary(spec, users) for spec in ORGANIZATIONS],
+        "users_without_organization": [user_summary(users[NO_ORGANIZATION_USERNAME])],
+    }
+
+
+# --- Printing it -------------------------------------------------------------------------------
+
+
+def create_panel_example(organization: dict[str, Any]) -> dict[str, Any]:
+    """A valid create request for ``organization``: its first category, tomorrow 09:00-18:00."""
+    category = organization["categories"][0]
+    subtopics = [(topic, topic["subtopics"][0]) for topic in category["topics"]]
+    tomorrow = timezone.now().astimezone(dt.UTC).date() + dt.timedelta(days=1)
+    return {
+        "name": f"{category['name']} Developer Interview",
+        "description": "Technical interview",
+        "total_number_of_questions": 5 * len(subtopics),
+        "start_datetime": f"{tomorrow.isoformat()}T09:00:00Z",
+        "end_datetime": f"{tomorrow.isoformat()}T18:00:00Z",
+        "category_uuid": category["uuid"],
+        "question_distributions": [
+            {
+                "topic_uuid": topic["uuid"],
+                "subtopic_uuid": subtopic["uuid"],
+                "easy": 2,
+                "medium": 2,
+                "hard": 1,
+            }
+            for topic, subtopic in subtopics
+        ],
+        "candidate_uuids": [candidate["uuid"] for candidate in organization["candidates"][:2]],
+    }
+
+
+def render_text(
+    summary: dict[str, Any], created: dict[str, int], global_categories: set[str]
+) -> str:
+    """The human-readable report: what was created, every identifier, and how to try the API."""
+    made = [f"{count} {name}" for name, count in created.items() if count]
+    lines = [
+        f"Created {', '.join(made)}." if made else "Demo data already present; nothing created.",
+        f'Every demo user has the password "{PASSWORD}".',
+    ]
+    for organization in summary["organizations"]:
+        lines += ["", f"{organization['name']}  (organization {organization['uuid']})", "  Users:"]
+        for key, user in organization["users"].items():
+            lines.append(f"    {key:<7} {user['username']:<15} token {user['token']}")
+        lines.append("  Candidates:")
+        for candidate in organization["candidates"]:
+            person = f"{candidate['name']} <{candidate['email']}>"
+            lines.append(f"    {person:<46} {candidate['uuid']}")
+        lines.append("  Question bank (categories this organization may use):")
+        for category in organization["categories"]:
+            scope = "global" if category["uuid"] in global_categories else "own"
+            lines.append(f"    {category['name']} ({scope})  {category['uuid']}")
+            for topic in category["topics"]:
+                lines.append(f"      {topic['name']}  {topic['uuid']}")
+                for subtopic in topic["subtopics"]:
+                    per_difficulty = ", ".join(
+                        f"{count} {difficulty}"
+                        for difficulty, count in subtopic["questions"].items()
+                    )
+                    lines.append(
+                        f"        {subtopic['name']}  {subtopic['uuid']}  ({per_difficulty})"
+                    )
+
+    lines += ["", "Users without an organization (the API answers them 403):"]
+    for user in summary["users_without_organization"]:
+        lines.append(f"    {user['username']:<15} token {user['token']}")
+
+    first = summary["organizations"][0]
+    token = first["users"]["hr"]["token"]
+    payload = json.dumps(create_panel_example(first))
+    lines += [
+        "",
+        "Try the API (start the server first: python example_project/manage.py runserver):",
+        f"  # list {first['name']}'s interview panels as {first['users']['hr']['username']}",
+        f'  curl -H "Authorization: Bearer {token}" {BASE_URL}/api/panel/get/',
+        f"  # create one from the {first['categories'][0]['name']} category",
+        f"  curl -X POST {BASE_URL}/api/panel/create/ \\",
+        f'    -H "Authorization: Bearer {token}" -H "Content-Type: application/json" \\',
+        f"    -d {shlex.quote(payload)}",
+        "",
+        f"Interactive API docs: {BASE_URL}/api/docs/ (ReDoc: /api/redoc/, schema: /api/schema/)",
+        f"Admin site: {BASE_URL}/admin/ "
+        "(make a login with: python example_project/manage.py createsuperuser)",
+    ]
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    """Seed the example project with demo organizations, users, tokens, candidates and questions."""
+
+    help = (
+        "Create demo organizations (Admin, HR and member users with API tokens, candidates), "
+        "a global and an organization-only question bank, and a user without an organization. "
+        "Safe to run again: it only creates what is missing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="Print only a JSON object with every identifier and token, for scripts.",
+        )
+
+    def handle(self, *args: Any, as_json: bool = False, **options: Any) -> None:
+        # Lets one command set up a fresh database; migrate's chatter stays off stdout so that
+        # --json prints nothing but the JSON object.
+        call_command("migrate", interactive=False, verbosity=0, stdout=self.stderr)
+        with transaction.atomic():
+            before = row_counts()
+            seed()
+            created = {name: count - before[name] for name, count in row_counts().items()}
+            summary = build_summary()
+            global_categories = {
+                str(uuid)
+                for uuid in Category.objects.filter(organization__isnull=True).values_list(
+                    "uuid", flat=True
+                )
+            }
+        if as_json:
+            self.stdout.write(json.dumps(summary, indent=2))
+        else:
+            self.stdout.write(render_text(summary, created, global_categories))

@@ -1,0 +1,1 @@
+"""A host project that wires up django-interview-panels end to end."""
