@@ -69,7 +69,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a positive integer.", "E005"))
     token_bytes = merged["TOKEN_BYTES"]
-    if isinstance(token_bytes, int) and 1 <= token_bytes < 24:
+    if type(token_bytes) is int and 1 <= token_bytes < 24:  # bool is reported above
         errors.append(
             _error(
                 f"{SETTINGS_NAME}['TOKEN_BYTES'] must be at least 24 so that tokens have at least "
