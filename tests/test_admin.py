@@ -1,0 +1,330 @@
+"""The Django admin: every page of every registered model renders, and tokens stay read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from django_interview_panels.models import (
+    Candidate,
+    InterviewPanel,
+    Membership,
+    Organization,
+    PanelCandidate,
+    get_organization_model,
+)
+from tests import factories
+from tests.conftest import Tenant
+
+APP_MODELS = sorted(
+    (
+        m
+        for m in apps.get_app_config("interview_panels").get_models()
+        if admin.site.is_registered(m)
+    ),
+    key=lambda model: model._meta.model_name,
+)
+
+
+def admin_url(model: type[Model] | Model, view: str, *args: Any) -> str:
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser(db: None) -> Any:
+    return get_user_model().objects.create_superuser(
+        username="root", email="root@example.com", password="pw"
+    )
+
+
+@pytest.fixture
+def staff_client(client: Client, superuser: Any) -> Client:
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def panel(tenant: Tenant) -> InterviewPanel:
+    """A panel with distributions and candidates, plus a membership, so every list has rows."""
+    Membership.objects.create(
+        user=factories.make_user(None, None, username="listed-member"),
+        organization=tenant.organization,
+        role="HR",
+    )
+    return factories.make_panel(tenant.organization, tenant.category, tenant.candidates[:2])
+
+
+def ended_panel(tenant: Tenant) -> InterviewPanel:
+    return InterviewPanel.objects.create(
+        organization=tenant.organization,
+        category=tenant.category,
+        name="Ended panel",
+        total_number_of_questions=1,
+        start_datetime=factories.future(-10),
+        end_datetime=factories.future(-1),
+    )
+
+
+def split(value: dt.datetime) -> tuple[str, str]:
+    """A datetime as the admin's split date/time inputs post it (TIME_ZONE is UTC)."""
+    value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
+
+
+def panel_change_data(panel: InterviewPanel, **changes: Any) -> dict[str, Any]:
+    """The change form of ``panel`` as posted, with no inline rows touched."""
+    fields = {
+        "organization": panel.organization_id,
+        "name": panel.name,
+        "description": panel.description,
+        "total_number_of_questions": panel.total_number_of_questions,
+        "start_datetime": panel.start_datetime,
+        "end_datetime": panel.end_datetime,
+        "category": panel.category_id,
+        "created_by": panel.created_by_id or "",
+        **changes,
+    }
+    data: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, dt.datetime):
+            data[f"{name}_0"], data[f"{name}_1"] = split(value)
+        else:
+            data[name] = value
+    for prefix in ("question_distributions", "candidates"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+def test_every_model_of_the_app_in_use_is_registered() -> None:
+    in_use = set(apps.get_app_config("interview_panels").get_models())
+
+    assert set(APP_MODELS) == in_use
+
+
+@pytest.mark.parametrize("model", [Organization, Candidate], ids=["organization", "candidate"])
+def test_a_default_model_is_registered_only_when_not_swapped_out(model: type[Model]) -> None:
+    assert admin.site.is_registered(model) is not bool(model._meta.swapped)
+
+
+def test_the_admin_passes_its_system_checks() -> None:
+    assert admin.site.check(None) == []
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.model_name)
+def test_the_changelist_renders(staff_client: Client, panel: InterviewPanel, model: Any) -> None:
+    response = staff_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 0
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.model_name)
+def test_the_changelist_search_renders(
+    staff_client: Client, panel: InterviewPanel, model: Any
+) -> None:
+    response = staff_client.get(admin_url(model, "changelist"), {"q": "Acme"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.model_name)
+def test_the_add_page_renders(staff_client: Client, model: Any) -> None:
+    response = staff_client.get(admin_url(model, "add"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.model_name)
+def test_the_change_page_renders(staff_client: Client, panel: InterviewPanel, model: Any) -> None:
+    obj = model._default_manager.order_by("pk").first()
+
+    response = staff_client.get(admin_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+
+
+def test_the_panel_change_page_has_distributions_and_candidates_inline(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    response = staff_client.get(admin_url(panel, "change", panel.pk))
+
+    prefixes = [formset.formset.prefix for formset in response.context["inline_admin_formsets"]]
+    assert prefixes == ["question_distributions", "candidates"]
+    assert response.context["inline_admin_formsets"][1].formset.initial_form_count() == 2
+
+
+# --- Tokens are read-only -----------------------------------------------------------------------
+
+
+def test_the_panel_candidate_form_shows_the_token_without_an_input(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    assignment = panel.candidates.first()
+
+    response = staff_client.get(admin_url(assignment, "change", assignment.pk))
+
+    assert 'name="token"' not in response.text
+    assert assignment.token in response.text
+
+
+def test_the_candidates_inline_shows_tokens_without_an_input(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    response = staff_client.get(admin_url(panel, "change", panel.pk))
+
+    assert re.search(r'name="candidates-\d+-token"', response.text) is None
+    assert all(assignment.token in response.text for assignment in panel.candidates.all())
+
+
+def test_a_posted_token_is_ignored(staff_client: Client, panel: InterviewPanel) -> None:
+    assignment = panel.candidates.first()
+    original = assignment.token
+    expires = split(assignment.token_expires_at)
+    data = {
+        "panel": panel.pk,
+        "candidate": assignment.candidate_id,
+        "token": "chosen-by-the-admin",
+        "token_expires_at_0": expires[0],
+        "token_expires_at_1": expires[1],
+        "score": "5",
+    }
+
+    response = staff_client.post(admin_url(assignment, "change", assignment.pk), data)
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.score, assignment.token) == (5, original)
+
+
+def test_a_candidate_added_in_the_admin_gets_a_token_expiring_with_the_panel(
+    staff_client: Client, tenant: Tenant, panel: InterviewPanel
+) -> None:
+    candidate = tenant.candidates[2]
+    data = {"panel": panel.pk, "candidate": candidate.pk, "score": "0"}
+    data.update({"token_expires_at_0": "", "token_expires_at_1": ""})
+
+    response = staff_client.post(admin_url(PanelCandidate, "add"), data)
+
+    assert response.status_code == 302
+    assignment = PanelCandidate.objects.get(panel=panel, candidate=candidate)
+    assert len(assignment.token) >= 32
+    assert assignment.token_expires_at == panel.end_datetime
+
+
+# --- Panels: active column, filters, actions ----------------------------------------------------
+
+
+def test_the_active_column_is_computed_from_the_end(tenant: Tenant, panel: InterviewPanel) -> None:
+    ended = ended_panel(tenant)
+    model_admin = admin.site.get_model_admin(InterviewPanel)
+    request = RequestFactory().get("/")
+
+    rows = {p.pk: model_admin.active(p) for p in model_admin.get_queryset(request)}
+
+    assert rows == {panel.pk: True, ended.pk: False}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("yes", "active"), ("no", "ended")])
+def test_the_active_filter_splits_panels_by_end(
+    staff_client: Client, tenant: Tenant, panel: InterviewPanel, value: str, expected: str
+) -> None:
+    panels = {"active": panel, "ended": ended_panel(tenant)}
+
+    response = staff_client.get(admin_url(InterviewPanel, "changelist"), {"active": value})
+
+    assert list(response.context["cl"].result_list) == [panels[expected]]
+
+
+def test_the_soft_delete_action_marks_panels_deleted(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    data = {"action": "soft_delete", "_selected_action": [panel.pk]}
+
+    staff_client.post(admin_url(InterviewPanel, "changelist"), data)
+
+    panel.refresh_from_db()
+    assert panel.is_deleted
+    assert panel.deleted_at is not None
+
+
+def test_the_restore_action_undeletes_panels(staff_client: Client, panel: InterviewPanel) -> None:
+    InterviewPanel.objects.filter(pk=panel.pk).update(is_deleted=True)
+    data = {"action": "restore", "_selected_action": [panel.pk]}
+
+    staff_client.post(admin_url(InterviewPanel, "changelist"), data)
+
+    panel.refresh_from_db()
+    assert (panel.is_deleted, panel.deleted_at) == (False, None)
+
+
+def test_moving_the_panel_end_moves_the_token_expiries(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    new_end = panel.end_datetime.replace(microsecond=0) + dt.timedelta(hours=5)
+
+    response = staff_client.post(
+        admin_url(panel, "change", panel.pk), panel_change_data(panel, end_datetime=new_end)
+    )
+
+    assert response.status_code == 302
+    assert {a.token_expires_at for a in panel.candidates.all()} == {new_end}
+
+
+def test_moving_the_panel_end_keeps_an_expiry_set_by_hand(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    by_hand = panel.end_datetime.replace(microsecond=0) - dt.timedelta(hours=1)
+    assignment = panel.candidates.first()
+    PanelCandidate.objects.filter(pk=assignment.pk).update(token_expires_at=by_hand)
+
+    staff_client.post(
+        admin_url(panel, "change", panel.pk),
+        panel_change_data(panel, end_datetime=panel.end_datetime + dt.timedelta(hours=5)),
+    )
+
+    assignment.refresh_from_db()
+    assert assignment.token_expires_at == by_hand
+
+
+# --- Relations to models the host may own -------------------------------------------------------
+
+
+def test_memberships_are_searchable_by_username(
+    staff_client: Client, tenant: Tenant, panel: InterviewPanel
+) -> None:
+    response = staff_client.get(admin_url(Membership, "changelist"), {"q": "listed-member"})
+
+    assert [m.user.username for m in response.context["cl"].result_list] == ["listed-member"]
+
+
+def test_organization_uses_autocomplete_only_when_its_model_is_registered(superuser: Any) -> None:
+    request = RequestFactory().get("/")
+    request.user = superuser
+    model_admin = admin.site.get_model_admin(InterviewPanel)
+
+    uses_autocomplete = "organization" in model_admin.get_autocomplete_fields(request)
+
+    assert uses_autocomplete is admin.site.is_registered(get_organization_model())

@@ -1,0 +1,266 @@
+"""System checks: each bad setting gives its own error id, and the message names the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.checks.registry import registry
+from django.db import models
+
+from django_interview_panels import checks
+from django_interview_panels.checks import _configured_model, check_settings
+from django_interview_panels.models import get_candidate_model, get_organization_model
+from tests.factories import SWAPPED
+
+
+def configure(settings: Any, **overrides: Any) -> None:
+    """Override some keys on top of this configuration's INTERVIEW_PANELS (the swapped one has
+    its own field names, which must stay in place)."""
+    settings.INTERVIEW_PANELS = {**getattr(settings, "INTERVIEW_PANELS", {}), **overrides}
+
+
+def ids(errors: list[Any]) -> list[str]:
+    return [error.id for error in errors]
+
+
+def non_unique_char_field(model: type[models.Model]) -> str:
+    """A plain text field of ``model`` (``name`` / ``title`` / ``first_name``)."""
+    return next(
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField) and not field.unique
+    )
+
+
+def test_the_configured_settings_pass() -> None:
+    assert check_settings() == []
+
+
+@pytest.mark.skipif(SWAPPED, reason="the host models need their field names configured")
+def test_empty_settings_pass_in_the_default_configuration(settings: Any) -> None:
+    settings.INTERVIEW_PANELS = {}
+
+    assert check_settings() == []
+
+
+def test_the_check_is_registered_with_django() -> None:
+    assert check_settings in registry.get_checks()
+
+
+def test_a_setting_that_is_not_a_dict_is_e001(settings: Any) -> None:
+    settings.INTERVIEW_PANELS = [("TOKEN_BYTES", 32)]
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E001"]
+    assert "INTERVIEW_PANELS" in errors[0].msg
+
+
+def test_an_unknown_key_is_e002(settings: Any) -> None:
+    configure(settings, TOKEN_LENGTH=32)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E002"]
+    assert "'TOKEN_LENGTH'" in errors[0].msg
+
+
+def test_each_unknown_key_is_reported(settings: Any) -> None:
+    configure(settings, ONE=1, TWO=2)
+
+    assert ids(check_settings()) == ["interview_panels.E002", "interview_panels.E002"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ORGANIZATION_RESOLVER", "no_such_module.resolve"),
+        ("ROLE_RESOLVER", "django_interview_panels.resolvers.no_such_function"),
+        ("CANDIDATE_NAME", "not a dotted path"),
+        ("CANDIDATE_EMAIL", "django_interview_panels.conf.DEFAULTS"),
+        ("ROLE_RESOLVER", 42),
+        ("ORGANIZATION_RESOLVER", None),
+    ],
+    ids=["missing-module", "missing-attribute", "not-dotted", "not-callable", "int", "none"],
+)
+def test_a_resolver_that_is_not_a_callable_is_e003(settings: Any, key: str, value: Any) -> None:
+    configure(settings, **{key: value})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E003"]
+    assert f"'{key}'" in errors[0].msg
+
+
+def test_a_callable_resolver_passes(settings: Any) -> None:
+    configure(settings, ROLE_RESOLVER=lambda user: "HR")
+
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [(), [], "Admin", ("Admin", 1), ("Admin", ""), None, {"Admin": True}],
+    ids=["empty-tuple", "empty-list", "bare-string", "non-string", "empty-name", "none", "dict"],
+)
+def test_bad_manager_roles_are_e004(settings: Any, value: Any) -> None:
+    configure(settings, MANAGER_ROLES=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E004"]
+    assert "'MANAGER_ROLES'" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [["Owner"], ("Admin",), {"Admin", "HR"}, frozenset({"HR"})])
+def test_manager_roles_as_any_collection_of_names_pass(settings: Any, value: Any) -> None:
+    configure(settings, MANAGER_ROLES=value)
+
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "TOKEN_BYTES",
+        "MAX_CANDIDATES_PER_PANEL",
+        "MAX_DISTRIBUTIONS_PER_PANEL",
+        "MAX_DESCRIPTION_LENGTH",
+    ],
+)
+@pytest.mark.parametrize("value", [0, -1, "100", 10.5, True, None])
+def test_a_size_that_is_not_a_positive_integer_is_e005(settings: Any, key: str, value: Any) -> None:
+    configure(settings, **{key: value})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E005"]
+    assert f"'{key}'" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [1, 16, 23])
+def test_token_bytes_below_24_is_e005(settings: Any, value: int) -> None:
+    configure(settings, TOKEN_BYTES=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E005"]
+    assert "'TOKEN_BYTES'" in errors[0].msg
+    assert "24" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [97, 1000])
+def test_token_bytes_above_96_is_e005(settings: Any, value: int) -> None:
+    configure(settings, TOKEN_BYTES=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E005"]
+    assert "96" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [24, 96])
+def test_token_bytes_at_the_bounds_pass(settings: Any, value: int) -> None:
+    configure(settings, TOKEN_BYTES=value)
+
+    assert check_settings() == []
+
+
+def test_a_model_setting_naming_no_installed_model_is_e006(settings: Any) -> None:
+    # An unrelated setting stands in for the swappable ones, which must never be toggled in tests.
+    settings.INTERVIEW_PANELS_TEST_MODEL = "no_such_app.Organization"
+
+    model, errors = _configured_model("INTERVIEW_PANELS_TEST_MODEL", "interview_panels.Category")
+
+    assert model is None
+    assert ids(errors) == ["interview_panels.E006"]
+    assert "INTERVIEW_PANELS_TEST_MODEL" in errors[0].msg
+
+
+def test_a_model_setting_that_is_not_an_app_label_and_model_name_is_e006(settings: Any) -> None:
+    settings.INTERVIEW_PANELS_TEST_MODEL = "Organization"
+
+    model, errors = _configured_model("INTERVIEW_PANELS_TEST_MODEL", "interview_panels.Category")
+
+    assert model is None
+    assert ids(errors) == ["interview_panels.E006"]
+
+
+def test_a_model_setting_naming_an_installed_model_passes(settings: Any) -> None:
+    settings.INTERVIEW_PANELS_TEST_MODEL = "interview_panels.Category"
+
+    model, errors = _configured_model("INTERVIEW_PANELS_TEST_MODEL", "no_such_app.Nothing")
+
+    assert (model._meta.label, errors) == ("interview_panels.Category", [])
+
+
+def test_check_settings_reports_e006_for_the_organization_model_setting(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Point the check at a stand-in setting name instead of overriding the swappable setting.
+    monkeypatch.setattr(checks, "ORGANIZATION_MODEL_SETTING", "INTERVIEW_PANELS_TEST_MODEL")
+    settings.INTERVIEW_PANELS_TEST_MODEL = "no_such_app.Organization"
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E006"]
+    assert "INTERVIEW_PANELS_TEST_MODEL" in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    "key", ["ORGANIZATION_UUID_FIELD", "CANDIDATE_UUID_FIELD", "CANDIDATE_ORGANIZATION_FIELD"]
+)
+def test_a_field_the_model_does_not_have_is_e007(settings: Any, key: str) -> None:
+    configure(settings, **{key: "no_such_field"})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E007"]
+    assert f"'{key}'" in errors[0].msg
+    assert "'no_such_field'" in errors[0].msg
+
+
+def test_a_candidate_organization_field_that_is_not_a_foreign_key_is_e008(settings: Any) -> None:
+    configure(settings, CANDIDATE_ORGANIZATION_FIELD=non_unique_char_field(get_candidate_model()))
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E008"]
+    assert "'CANDIDATE_ORGANIZATION_FIELD'" in errors[0].msg
+
+
+def test_a_candidate_organization_field_that_is_the_primary_key_is_e008(settings: Any) -> None:
+    configure(settings, CANDIDATE_ORGANIZATION_FIELD=get_candidate_model()._meta.pk.name)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E008"]
+
+
+def test_a_non_unique_candidate_uuid_field_is_e009(settings: Any) -> None:
+    configure(settings, CANDIDATE_UUID_FIELD=non_unique_char_field(get_candidate_model()))
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E009"]
+    assert "'CANDIDATE_UUID_FIELD'" in errors[0].msg
+
+
+def test_a_non_unique_organization_uuid_field_is_e009(settings: Any) -> None:
+    configure(settings, ORGANIZATION_UUID_FIELD=non_unique_char_field(get_organization_model()))
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E009"]
+    assert "'ORGANIZATION_UUID_FIELD'" in errors[0].msg
+
+
+def test_several_problems_are_reported_together(settings: Any) -> None:
+    configure(settings, UNKNOWN=1, MANAGER_ROLES=(), TOKEN_BYTES=0)
+
+    assert sorted(ids(check_settings())) == [
+        "interview_panels.E002",
+        "interview_panels.E004",
+        "interview_panels.E005",
+    ]
