@@ -20,6 +20,7 @@ from .conf import (
     ORGANIZATION_MODEL_SETTING,
     SETTINGS_NAME,
 )
+from .tokens import MAX_TOKEN_BYTES, MIN_TOKEN_BYTES
 
 _POSITIVE_INTS = ("TOKEN_BYTES", "MAX_CANDIDATES_PER_PANEL", "MAX_DISTRIBUTIONS_PER_PANEL")
 
@@ -69,11 +70,16 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a positive integer.", "E005"))
     token_bytes = merged["TOKEN_BYTES"]
-    if type(token_bytes) is int and 1 <= token_bytes < 24:  # bool is reported above
+    # Zero, negatives and non-integers are reported above.
+    if (
+        type(token_bytes) is int
+        and token_bytes >= 1
+        and not (MIN_TOKEN_BYTES <= token_bytes <= MAX_TOKEN_BYTES)
+    ):
         errors.append(
             _error(
-                f"{SETTINGS_NAME}['TOKEN_BYTES'] must be at least 24 so that tokens have at least "
-                "32 URL-safe characters.",
+                f"{SETTINGS_NAME}['TOKEN_BYTES'] must be from {MIN_TOKEN_BYTES} to "
+                f"{MAX_TOKEN_BYTES}: tokens need at least 32 URL-safe characters and fit in 128.",
                 "E005",
             )
         )

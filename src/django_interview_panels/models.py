@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .conf import CANDIDATE_MODEL, ORGANIZATION_MODEL
 from .querysets import BankQuerySet, PanelCandidateQuerySet, PanelQuerySet
+from .tokens import new_token
 
 
 def get_organization_model() -> type[models.Model]:
@@ -348,7 +349,9 @@ class PanelCandidate(PublicIdModel):
         related_name="+",
         verbose_name=_("candidate"),
     )
-    token = models.CharField(_("token"), max_length=128, unique=True, editable=False)
+    token = models.CharField(
+        _("token"), max_length=128, unique=True, editable=False, default=new_token
+    )
     token_expires_at = models.DateTimeField(_("token expires at"))
     score = models.IntegerField(_("score"), default=0)
 

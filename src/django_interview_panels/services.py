@@ -31,15 +31,11 @@ from .models import (
     get_candidate_model,
 )
 from .serializers import schedule_errors
+from .tokens import new_token
 
 logger = logging.getLogger("django_interview_panels")
 
 UPDATABLE_FIELDS = ("name", "description", "start_datetime", "end_datetime")
-
-
-def new_token() -> str:
-    """A fresh candidate token: ``TOKEN_BYTES`` random bytes, URL-safe base64 (>= 32 chars)."""
-    return secrets.token_urlsafe(panel_settings.TOKEN_BYTES)
 
 
 def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) -> InterviewPanel:
