@@ -78,3 +78,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Interview Panel API",
+    "DESCRIPTION": (
+        "Interview panels built from a question bank, with candidate tokens, scoped to the "
+        "caller's organization. Authenticate with `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -47,11 +47,26 @@ def test_unsupported_media_type_is_415_in_the_envelope(tenant, hr_client):
     assert body["message"] == 'Unsupported media type "text/plain" in request.'
 
 
-def test_form_encoded_bodies_are_validated_like_json(tenant, hr_client):
+def test_form_encoded_bodies_are_415_since_the_contract_is_json(tenant, hr_client):
     response = hr_client.post("/api/panel/create/", {"name": "x"})
 
-    assert response.status_code == 400
-    assert "total_number_of_questions" in response.json()["errors"]
+    assert response.status_code == 415
+    assert response.json()["message"].startswith('Unsupported media type "multipart/form-data')
+
+
+def test_responses_are_json_for_a_browser_accept_header(tenant, member_client):
+    response = member_client.get("/api/panel/get/", HTTP_ACCEPT="text/html,*/*;q=0.8")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+def test_asking_for_html_only_is_406_in_the_envelope(tenant, member_client):
+    response = member_client.get("/api/panel/get/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["success"] is False
 
 
 def test_schema_endpoint_answers_with_the_panel_paths(admin_client):

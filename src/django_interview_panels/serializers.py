@@ -66,7 +66,7 @@ def _description_field(**kwargs: Any) -> serializers.CharField:
 
 
 class DistributionInputSerializer(serializers.Serializer):
-    """One element of ``question_distributions`` in a create request."""
+    """One element of `question_distributions` in a create request."""
 
     topic_uuid = serializers.UUIDField()
     subtopic_uuid = serializers.UUIDField()

@@ -8,11 +8,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import services
+from . import schema, services
 from .exceptions import PanelNotFound
 from .models import InterviewPanel
 from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
@@ -25,6 +27,9 @@ class PanelAPIView(APIView):
     """Base of the app's views: the error envelope and organization-scoped reads."""
 
     permission_classes = [IsOrganizationMember]
+    # The contract is JSON both ways, whatever the host's DRF defaults.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
 
     def get_exception_handler(self) -> Any:
         return envelope_exception_handler
@@ -69,6 +74,7 @@ class PanelCreateView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
+    @schema.create_schema
     def post(self, request: Request) -> Response:
         serializer = PanelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -87,6 +93,7 @@ class PanelCreateView(PanelAPIView):
 class PanelListView(PanelAPIView):
     """``GET get/``: the organization's panels, newest first."""
 
+    @schema.list_schema
     def get(self, request: Request) -> Response:
         panels = [self.represent(panel) for panel in self.panels()]
         return success(_("Interview panels retrieved successfully"), {"interview_panels": panels})
@@ -95,6 +102,7 @@ class PanelListView(PanelAPIView):
 class PanelDetailView(PanelAPIView):
     """``GET get/<interview_panel_uuid>/``"""
 
+    @schema.retrieve_schema
     def get(self, request: Request, interview_panel_uuid: str) -> Response:
         data = self.represent_one(parse_panel_uuid(interview_panel_uuid))
         return success(_("Interview panel retrieved successfully"), data)
@@ -105,6 +113,7 @@ class PanelUpdateView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
+    @schema.update_schema("panel_update")
     def put(self, request: Request, interview_panel_uuid: str) -> Response:
         panel_uuid = parse_panel_uuid(interview_panel_uuid)
         serializer = PanelUpdateSerializer(data=request.data, partial=True)
@@ -117,7 +126,9 @@ class PanelUpdateView(PanelAPIView):
         )
         return success(_("Interview panel updated successfully"), self.represent_one(panel_uuid))
 
-    patch = put
+    @schema.update_schema("panel_partial_update")
+    def patch(self, request: Request, interview_panel_uuid: str) -> Response:
+        return self.put(request, interview_panel_uuid)
 
 
 class PanelDeleteView(PanelAPIView):
@@ -125,6 +136,7 @@ class PanelDeleteView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
+    @schema.delete_schema
     def delete(self, request: Request, interview_panel_uuid: str) -> Response:
         services.delete_panel(
             organization=self.actor.organization,

@@ -1,0 +1,350 @@
+"""OpenAPI description of the API (drf-spectacular): envelopes, error statuses, examples, links.
+
+The views render plain dicts (see ``serializers.represent_panel``); the serializers here only
+describe that output for the schema. ``tests/test_schema.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+
+from .serializers import PanelCreateSerializer, PanelUpdateSerializer
+
+TAG = "Interview panels"
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Bearer <token>`` as an HTTP bearer security scheme."""
+
+    target_class = "django_interview_panels.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}
+
+
+# --- Output shapes ----------------------------------------------------------------------------
+
+
+class QuestionDistributionSerializer(serializers.Serializer):
+    """The spec's Question Distribution object."""
+
+    uuid = serializers.UUIDField()
+    category = serializers.CharField()
+    topic = serializers.CharField()
+    subtopic = serializers.CharField()
+    easy = serializers.IntegerField(min_value=0)
+    medium = serializers.IntegerField(min_value=0)
+    hard = serializers.IntegerField(min_value=0)
+    total = serializers.IntegerField(min_value=1)
+
+
+class PanelCandidateSerializer(serializers.Serializer):
+    """The spec's Candidate object; `token` is null for callers who do not manage panels."""
+
+    uuid = serializers.UUIDField()
+    candidate_uuid = serializers.UUIDField()
+    candidate_name = serializers.CharField()
+    candidate_email = serializers.CharField()
+    token = serializers.CharField(allow_null=True)
+    token_expires_at = serializers.DateTimeField()
+    score = serializers.IntegerField()
+
+
+class InterviewPanelSerializer(serializers.Serializer):
+    """The spec's Interview Panel object."""
+
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    total_number_of_questions = serializers.IntegerField(min_value=1)
+    start_datetime = serializers.DateTimeField()
+    end_datetime = serializers.DateTimeField()
+    is_active = serializers.BooleanField()
+    organization = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    question_distributions = QuestionDistributionSerializer(many=True)
+    candidates = PanelCandidateSerializer(many=True)
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    """Every error: `errors` maps a request field (or `detail`) to its messages."""
+
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    errors = serializers.DictField(child=serializers.JSONField())
+
+
+def envelope(name: str, data: Any | None) -> serializers.Serializer:
+    """The success envelope around ``data`` (no ``data`` key when None, as for delete)."""
+    fields: dict[str, serializers.Field] = {
+        "success": serializers.BooleanField(),
+        "message": serializers.CharField(),
+    }
+    if data is not None:
+        fields["data"] = data
+    return inline_serializer(name=name, fields=fields)
+
+
+# --- Examples (from the API document) -----------------------------------------------------------
+
+PANEL_EXAMPLE = {
+    "uuid": "123e4567-e89b-12d3-a456-426614174007",
+    "name": "Python Developer Interview - 2024",
+    "description": "Technical interview for Python developer position",
+    "total_number_of_questions": 10,
+    "start_datetime": "2024-12-01T09:00:00Z",
+    "end_datetime": "2024-12-01T18:00:00Z",
+    "is_active": True,
+    "organization": "123e4567-e89b-12d3-a456-426614174008",
+    "created_at": "2024-11-30T10:00:00Z",
+    "updated_at": "2024-11-30T10:00:00Z",
+    "question_distributions": [
+        {
+            "uuid": "123e4567-e89b-12d3-a456-426614174009",
+            "category": "Python",
+            "topic": "Data Structures",
+            "subtopic": "Lists",
+            "easy": 2,
+            "medium": 3,
+            "hard": 1,
+            "total": 6,
+        }
+    ],
+    "candidates": [
+        {
+            "uuid": "123e4567-e89b-12d3-a456-426614174010",
+            "candidate_uuid": "123e4567-e89b-12d3-a456-426614174005",
+            "candidate_name": "John Doe",
+            "candidate_email": "john.doe@example.com",
+            "token": "abc123def456ghi789jkl012mno345pq",
+            "token_expires_at": "2024-12-01T18:00:00Z",
+            "score": 0,
+        }
+    ],
+}
+
+CREATE_REQUEST_EXAMPLE = {
+    "name": "Python Developer Interview - 2024",
+    "description": "Technical interview for Python developer position",
+    "total_number_of_questions": 10,
+    "start_datetime": "2024-12-01T09:00:00Z",
+    "end_datetime": "2024-12-01T18:00:00Z",
+    "category_uuid": "123e4567-e89b-12d3-a456-426614174000",
+    "question_distributions": [
+        {
+            "topic_uuid": "123e4567-e89b-12d3-a456-426614174001",
+            "subtopic_uuid": "123e4567-e89b-12d3-a456-426614174002",
+            "easy": 2,
+            "medium": 3,
+            "hard": 1,
+        },
+        {
+            "topic_uuid": "123e4567-e89b-12d3-a456-426614174003",
+            "subtopic_uuid": "123e4567-e89b-12d3-a456-426614174004",
+            "easy": 1,
+            "medium": 2,
+            "hard": 1,
+        },
+    ],
+    "candidate_uuids": [
+        "123e4567-e89b-12d3-a456-426614174005",
+        "123e4567-e89b-12d3-a456-426614174006",
+    ],
+}
+
+UPDATE_REQUEST_EXAMPLE = {
+    "name": "Updated Interview Panel Name",
+    "description": "Updated description",
+    "start_datetime": "2024-12-02T09:00:00Z",
+    "end_datetime": "2024-12-02T18:00:00Z",
+}
+
+
+def _error(description: str, message: str, errors: dict[str, Any]) -> OpenApiResponse:
+    example = {"success": False, "message": message, "errors": errors}
+    return OpenApiResponse(
+        ErrorEnvelopeSerializer,
+        description=description,
+        examples=[OpenApiExample(description, value=example, response_only=True)],
+    )
+
+
+def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
+    catalogue = {
+        400: _error(
+            "Invalid request data or a broken rule",
+            "Invalid request data",
+            {"end_datetime": ["end_datetime must be after start_datetime."]},
+        ),
+        401: _error(
+            "Not authenticated",
+            "Authentication credentials were not provided.",
+            {"detail": ["Authentication credentials were not provided."]},
+        ),
+        403: _error(
+            "No organization, or not a manager role",
+            "User is not Admin or HR",
+            {"detail": ["User is not Admin or HR"]},
+        ),
+        404: _error(
+            "Not found, or not in the caller's organization",
+            "Interview panel not found",
+            {"interview_panel_uuid": ["Interview panel not found"]},
+        ),
+        409: _error(
+            "A concurrent write won a race; nothing was stored, retry",
+            "The request conflicts with data that changed meanwhile; please retry.",
+            {"detail": ["The request conflicts with data that changed meanwhile; please retry."]},
+        ),
+        415: _error(
+            "Unsupported media type",
+            'Unsupported media type "text/plain" in request.',
+            {"detail": ['Unsupported media type "text/plain" in request.']},
+        ),
+        429: _error(
+            "Throttled (only when the host configures throttling)",
+            "Request was throttled. Expected available in 10 seconds.",
+            {"detail": ["Request was throttled. Expected available in 10 seconds."]},
+        ),
+    }
+    return {status: catalogue[status] for status in statuses}
+
+
+PANEL_UUID_PARAMETER = OpenApiParameter(
+    "interview_panel_uuid",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="UUID of the interview panel",
+)
+
+
+def _success(name: str, message: str, data: Any, example_data: Any) -> OpenApiResponse:
+    example = {"success": True, "message": message}
+    if example_data is not None:
+        example["data"] = example_data
+    return OpenApiResponse(
+        envelope(name, data),
+        examples=[OpenApiExample(message, value=example, response_only=True)],
+    )
+
+
+create_schema = extend_schema(
+    operation_id="panel_create",
+    summary="Create an interview panel",
+    description=(
+        "Creates the panel, its question distributions and one access token per candidate, "
+        "all in one transaction. Admin or HR only. Datetimes need a time zone offset."
+    ),
+    tags=[TAG],
+    request=PanelCreateSerializer,
+    examples=[OpenApiExample("Create request", value=CREATE_REQUEST_EXAMPLE, request_only=True)],
+    responses={
+        201: _success(
+            "PanelCreatedResponse",
+            "Interview panel created successfully",
+            InterviewPanelSerializer(),
+            PANEL_EXAMPLE,
+        ),
+        **_errors(400, 401, 403, 404, 409, 415, 429),
+    },
+)
+
+list_schema = extend_schema(
+    operation_id="panel_list",
+    summary="List interview panels",
+    description=(
+        "The caller's organization's panels, newest first. `is_active` turns false when "
+        "`end_datetime` has passed. `token` is null unless the caller is Admin or HR."
+    ),
+    tags=[TAG],
+    responses={
+        200: _success(
+            "PanelListResponse",
+            "Interview panels retrieved successfully",
+            inline_serializer(
+                name="PanelList",
+                fields={"interview_panels": InterviewPanelSerializer(many=True)},
+            ),
+            {"interview_panels": [PANEL_EXAMPLE]},
+        ),
+        **_errors(401, 403, 429),
+    },
+)
+
+retrieve_schema = extend_schema(
+    operation_id="panel_retrieve",
+    summary="Get one interview panel",
+    description=(
+        "A panel of the caller's organization; any other UUID is 404. `token` is null unless "
+        "the caller is Admin or HR."
+    ),
+    tags=[TAG],
+    parameters=[PANEL_UUID_PARAMETER],
+    responses={
+        200: _success(
+            "PanelResponse",
+            "Interview panel retrieved successfully",
+            InterviewPanelSerializer(),
+            PANEL_EXAMPLE,
+        ),
+        **_errors(401, 403, 404, 429),
+    },
+)
+
+
+_UPDATED_RESPONSE = _success(
+    "PanelUpdatedResponse",
+    "Interview panel updated successfully",
+    InterviewPanelSerializer(),
+    {**PANEL_EXAMPLE, **UPDATE_REQUEST_EXAMPLE},
+)
+
+
+def update_schema(operation_id: str) -> Any:
+    """PUT and PATCH share one description: both are partial updates."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary="Update an interview panel",
+        description=(
+            "A partial update of `name`, `description`, `start_datetime` and `end_datetime` "
+            "(PUT and PATCH alike); other fields are ignored. Only active panels can be updated. "
+            "Moving `end_datetime` moves every candidate's `token_expires_at`. "
+            "Admin or HR only."
+        ),
+        tags=[TAG],
+        parameters=[PANEL_UUID_PARAMETER],
+        request=PanelUpdateSerializer,
+        examples=[
+            OpenApiExample("Update request", value=UPDATE_REQUEST_EXAMPLE, request_only=True)
+        ],
+        responses={200: _UPDATED_RESPONSE, **_errors(400, 401, 403, 404, 409, 415, 429)},
+    )
+
+
+delete_schema = extend_schema(
+    operation_id="panel_delete",
+    summary="Delete an interview panel",
+    description=(
+        "A soft delete: the panel disappears from every endpoint and its candidates' tokens "
+        "stop being valid. Admin or HR only."
+    ),
+    tags=[TAG],
+    parameters=[PANEL_UUID_PARAMETER],
+    responses={
+        200: _success("PanelDeletedResponse", "Interview panel deleted successfully", None, None),
+        **_errors(401, 403, 404, 429),
+    },
+)

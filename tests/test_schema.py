@@ -1,0 +1,118 @@
+"""The OpenAPI schema: valid, committed, and true to the routes and responses the app serves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.urls import URLPattern
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiYamlRenderer
+from openapi_spec_validator import validate
+
+from django_interview_panels import schema as panel_schema
+from django_interview_panels import urls as panel_urls
+from django_interview_panels.serializers import represent_panel
+from django_interview_panels.views import PanelAPIView
+from tests import factories
+
+COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
+REGENERATE = "python -m django spectacular --settings tests.settings --file docs/openapi.yaml"
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_schema_is_valid_openapi_3(generated):
+    validate(generated)
+    assert generated["openapi"].startswith("3.")
+
+
+def test_committed_schema_is_what_the_code_generates(generated):
+    rendered = OpenApiYamlRenderer().render(generated, renderer_context={}).decode()
+
+    assert yaml.safe_load(COMMITTED.read_text()) == yaml.safe_load(rendered), (
+        f"docs/openapi.yaml is stale; regenerate it with: PYTHONPATH=. {REGENERATE}"
+    )
+
+
+def _served_operations() -> set[tuple[str, str]]:
+    operations = set()
+    for pattern in panel_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        path = "/api/panel/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        view = pattern.callback.view_class
+        assert issubclass(view, PanelAPIView)
+        operations |= {(path, m) for m in HTTP_METHODS if hasattr(view, m)}
+    return operations
+
+
+def test_schema_documents_exactly_the_routes_and_methods_served(generated):
+    documented = {
+        (path, method)
+        for path, item in generated["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+    assert documented == _served_operations()
+    assert len(documented) == 6
+
+
+def test_every_operation_has_an_id_a_tag_security_and_error_envelopes(generated):
+    for path, item in generated["paths"].items():
+        for method, operation in item.items():
+            assert re.fullmatch(r"panel_[a-z_]+", operation["operationId"])
+            assert operation["tags"] == ["Interview panels"]
+            assert {"bearerAuth": []} in operation["security"]
+            errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
+            assert {"401", "403", "429"} <= errors, (path, method)
+            for code in errors:
+                content = operation["responses"][code]["content"]["application/json"]
+                assert content["schema"] == {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+def test_path_uuids_are_documented_as_uuids(generated):
+    for path, item in generated["paths"].items():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    assert parameter["schema"] == {"type": "string", "format": "uuid"}, path
+
+
+def test_bearer_scheme_is_http_bearer(generated):
+    assert generated["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+
+
+def test_request_shapes_are_split_from_response_shapes(generated):
+    create = generated["paths"]["/api/panel/create/"]["post"]
+    body = create["requestBody"]["content"]
+    assert list(body) == ["application/json"]
+    assert body["application/json"]["schema"] == {"$ref": "#/components/schemas/PanelCreateRequest"}
+    success = create["responses"]["201"]["content"]["application/json"]["schema"]
+    envelope = generated["components"]["schemas"][success["$ref"].rsplit("/", 1)[1]]
+    assert set(envelope["properties"]) == {"success", "message", "data"}
+    assert envelope["properties"]["data"] == {"$ref": "#/components/schemas/InterviewPanel"}
+
+
+@pytest.mark.django_db
+def test_documented_panel_fields_are_the_rendered_ones(tenant):
+    panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates[:1])
+    from django_interview_panels.models import InterviewPanel
+
+    loaded = InterviewPanel.objects.filter(pk=panel.pk).with_is_active().with_details().get()
+    rendered = represent_panel(loaded, include_tokens=True)
+
+    assert set(rendered) == set(panel_schema.InterviewPanelSerializer().fields)
+    assert set(rendered["question_distributions"][0]) == set(
+        panel_schema.QuestionDistributionSerializer().fields
+    )
+    assert set(rendered["candidates"][0]) == set(panel_schema.PanelCandidateSerializer().fields)
