@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -32,6 +33,50 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer"}
+
+
+def _links(source: str, *operation_ids: str) -> dict[str, dict[str, Any]]:
+    return {
+        operation_id: {
+            "operationId": operation_id,
+            "parameters": {"interview_panel_uuid": source},
+        }
+        for operation_id in operation_ids
+    }
+
+
+_FROM_BODY = "$response.body#/data/uuid"
+_FROM_PATH = "$request.path.interview_panel_uuid"
+# (operationId, status) -> the operations a client can call next with the same panel.
+LINKS = {
+    ("panel_create", "201"): _links(
+        _FROM_BODY, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
+    ),
+    ("panel_list", "200"): _links(
+        "$response.body#/data/interview_panels/0/uuid", "panel_retrieve"
+    ),
+    ("panel_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
+    ("panel_partial_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
+    ("panel_delete", "200"): _links(
+        _FROM_PATH, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
+    ),
+}
+
+
+class PanelAutoSchema(AutoSchema):
+    """drf-spectacular's schema plus OpenAPI links between the panel operations.
+
+    Links let generated clients and stateful testers follow a panel from create to read, update
+    and delete (and check that a deleted panel stays gone).
+    """
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        for status, response in (operation or {}).get("responses", {}).items():
+            links = LINKS.get((operation["operationId"], status))
+            if links:
+                response["links"] = links
+        return operation
 
 
 # --- Output shapes ----------------------------------------------------------------------------

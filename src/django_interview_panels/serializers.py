@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,10 @@ from .models import Difficulty, InterviewPanel, PanelCandidate, QuestionDistribu
 MAX_DB_INT = 2**31 - 1
 # No subtopic realistically holds more; keeps sums far from integer overflow.
 MAX_QUESTIONS_PER_DIFFICULTY = 100_000
+# UTC offsets stay within +-24 h, so a datetime at least a day inside Python's range can be shown
+# in every time zone; one closer to datetime.min/max would make every later read of it fail.
+EARLIEST_DATETIME = dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
+LATEST_DATETIME = dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(days=1)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -50,17 +55,64 @@ class AwareDateTimeField(serializers.DateTimeField):
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             self.fail("naive")
         try:
-            return parsed.astimezone(dt.UTC)
+            value = parsed.astimezone(dt.UTC)
         except (OverflowError, ValueError):
             self.fail("overflow")
+        if not EARLIEST_DATETIME <= value <= LATEST_DATETIME:
+            self.fail("overflow")
+        return value
+
+
+class StrictTypeMixin:
+    """Refuse a value of the wrong JSON type instead of coercing it as DRF does (``"6"`` to 6,
+    ``6`` to ``"6"`` or to a UUID): ``json_types`` are the types accepted, never ``bool``."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, self.json_types):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(StrictTypeMixin, serializers.CharField):
+    """A JSON string."""
+
+    json_types = (str,)
+
+
+class StrictIntegerField(StrictTypeMixin, serializers.IntegerField):
+    """A JSON integer (not a numeric string, float or boolean)."""
+
+    json_types = (int,)
+
+
+class StrictUUIDField(StrictTypeMixin, serializers.UUIDField):
+    """A UUID in a JSON string (DRF's UUIDField also turns integers into UUIDs)."""
+
+    json_types = (str,)
+
+
+# DRF's CharField already refuses NUL characters and trims surrounding whitespace. These patterns
+# say the same in the OpenAPI schema, so clients (and fuzzers) know a name needs a visible
+# character and no text may hold NUL.
+TEXT_PATTERN = RegexValidator(r"^[^\x00]*$", _("Null characters are not allowed."))
+NAME_PATTERN = RegexValidator(
+    r"^[^\x00]*[^\s\x00][^\x00]*$", _("Enter a name with at least one visible character.")
+)
+
+
+def _name_field(**kwargs: Any) -> serializers.CharField:
+    return StrictCharField(max_length=255, validators=[NAME_PATTERN], **kwargs)
 
 
 def _description_field(**kwargs: Any) -> serializers.CharField:
     # Built per request: the limit comes from settings, so a changed setting applies at once.
-    return serializers.CharField(
+    return StrictCharField(
         required=False,
         allow_blank=True,
         max_length=panel_settings.MAX_DESCRIPTION_LENGTH,
+        validators=[TEXT_PATTERN],
         **kwargs,
     )
 
@@ -68,11 +120,11 @@ def _description_field(**kwargs: Any) -> serializers.CharField:
 class DistributionInputSerializer(serializers.Serializer):
     """One element of `question_distributions` in a create request."""
 
-    topic_uuid = serializers.UUIDField()
-    subtopic_uuid = serializers.UUIDField()
-    easy = serializers.IntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-    medium = serializers.IntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-    hard = serializers.IntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    topic_uuid = StrictUUIDField()
+    subtopic_uuid = StrictUUIDField()
+    easy = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    medium = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    hard = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not any(attrs[difficulty] > 0 for difficulty in Difficulty.values):
@@ -94,22 +146,29 @@ def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> d
 class PanelCreateSerializer(serializers.Serializer):
     """A create request: shape and every rule that needs no database."""
 
-    name = serializers.CharField(max_length=255)
+    name = _name_field()
     description = _description_field(default="")
-    total_number_of_questions = serializers.IntegerField(min_value=1, max_value=MAX_DB_INT)
+    total_number_of_questions = StrictIntegerField(min_value=1, max_value=MAX_DB_INT)
     start_datetime = AwareDateTimeField()
     end_datetime = AwareDateTimeField()
-    category_uuid = serializers.UUIDField()
+    category_uuid = StrictUUIDField()
     question_distributions = DistributionInputSerializer(many=True, allow_empty=False)
     candidate_uuids = serializers.ListField(
-        child=serializers.UUIDField(), required=False, default=list
+        child=StrictUUIDField(), required=False, default=list
     )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         fields["description"] = _description_field(default="")
         fields["question_distributions"].max_length = panel_settings.MAX_DISTRIBUTIONS_PER_PANEL
-        fields["candidate_uuids"].max_length = panel_settings.MAX_CANDIDATES_PER_PANEL
+        # ListField enforces max_length only when built with it (the list serializer above reads
+        # the attribute), so the field is rebuilt with the configured cap.
+        fields["candidate_uuids"] = serializers.ListField(
+            child=StrictUUIDField(),
+            required=False,
+            default=list,
+            max_length=panel_settings.MAX_CANDIDATES_PER_PANEL,
+        )
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +208,7 @@ class PanelCreateSerializer(serializers.Serializer):
 class PanelUpdateSerializer(serializers.Serializer):
     """An update request: any of the four updatable fields; all others are ignored."""
 
-    name = serializers.CharField(max_length=255, required=False)
+    name = _name_field(required=False)
     description = _description_field()
     start_datetime = AwareDateTimeField(required=False)
     end_datetime = AwareDateTimeField(required=False)

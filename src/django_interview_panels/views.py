@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import schema, services
+from . import schema as api_schema
+from . import services
 from .exceptions import PanelNotFound
 from .models import InterviewPanel
 from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
@@ -30,6 +31,7 @@ class PanelAPIView(APIView):
     # The contract is JSON both ways, whatever the host's DRF defaults.
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
+    schema = api_schema.PanelAutoSchema()
 
     def get_exception_handler(self) -> Any:
         return envelope_exception_handler
@@ -74,7 +76,7 @@ class PanelCreateView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
-    @schema.create_schema
+    @api_schema.create_schema
     def post(self, request: Request) -> Response:
         serializer = PanelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -93,7 +95,7 @@ class PanelCreateView(PanelAPIView):
 class PanelListView(PanelAPIView):
     """``GET get/``: the organization's panels, newest first."""
 
-    @schema.list_schema
+    @api_schema.list_schema
     def get(self, request: Request) -> Response:
         panels = [self.represent(panel) for panel in self.panels()]
         return success(_("Interview panels retrieved successfully"), {"interview_panels": panels})
@@ -102,7 +104,7 @@ class PanelListView(PanelAPIView):
 class PanelDetailView(PanelAPIView):
     """``GET get/<interview_panel_uuid>/``"""
 
-    @schema.retrieve_schema
+    @api_schema.retrieve_schema
     def get(self, request: Request, interview_panel_uuid: str) -> Response:
         data = self.represent_one(parse_panel_uuid(interview_panel_uuid))
         return success(_("Interview panel retrieved successfully"), data)
@@ -113,7 +115,7 @@ class PanelUpdateView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
-    @schema.update_schema("panel_update")
+    @api_schema.update_schema("panel_update")
     def put(self, request: Request, interview_panel_uuid: str) -> Response:
         panel_uuid = parse_panel_uuid(interview_panel_uuid)
         serializer = PanelUpdateSerializer(data=request.data, partial=True)
@@ -126,7 +128,7 @@ class PanelUpdateView(PanelAPIView):
         )
         return success(_("Interview panel updated successfully"), self.represent_one(panel_uuid))
 
-    @schema.update_schema("panel_partial_update")
+    @api_schema.update_schema("panel_partial_update")
     def patch(self, request: Request, interview_panel_uuid: str) -> Response:
         return self.put(request, interview_panel_uuid)
 
@@ -136,7 +138,7 @@ class PanelDeleteView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
-    @schema.delete_schema
+    @api_schema.delete_schema
     def delete(self, request: Request, interview_panel_uuid: str) -> Response:
         services.delete_panel(
             organization=self.actor.organization,
