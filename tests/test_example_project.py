@@ -6,6 +6,7 @@ Nothing here uses the test suite's settings or database, so these tests behave t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -227,8 +228,9 @@ def test_live_server_serves_the_openapi_schema(live_url: str) -> None:
     assert schema["info"]["title"] == "Interview Panel API"
 
 
-def test_live_server_serves_swagger_ui_from_local_static_files(live_url: str) -> None:
-    status, html = fetch(f"{live_url}/api/docs/")
+@pytest.mark.parametrize("page", ["/api/docs/", "/api/redoc/"])
+def test_live_server_serves_api_docs_from_local_static_files(live_url: str, page: str) -> None:
+    status, html = fetch(f"{live_url}{page}")
     assert status == 200
     assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
     assert assets
@@ -246,3 +248,97 @@ def test_live_server_lists_panels_for_a_bearer_token(live_url: str, seeded: Seed
     payload = json.loads(body)
     assert payload["success"] is True
     assert payload["message"] == "Interview panels retrieved successfully"
+
+
+def test_a_client_generated_from_the_committed_schema_drives_the_api(
+    live_url: str, seeded: SeededProject, tmp_path: Path
+) -> None:
+    """openapi-python-client builds a client from docs/openapi.yaml; it creates, reads, updates,
+    lists and deletes a panel on the live server."""
+    config = tmp_path / "generator.yaml"
+    config.write_text("post_hooks: []\n")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(REPO_ROOT / "docs" / "openapi.yaml"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(tmp_path / "panel_api_client"),
+            "--config",
+            str(config),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        from panel_api_client import AuthenticatedClient
+        from panel_api_client.api.interview_panels import (
+            panel_create,
+            panel_delete,
+            panel_list,
+            panel_retrieve,
+            panel_update,
+        )
+        from panel_api_client.models import (
+            DistributionInputRequest,
+            PanelCreateRequest,
+            PanelUpdateRequest,
+        )
+    finally:
+        sys.path.remove(str(tmp_path))
+
+    organization = seeded.summary["organizations"][0]
+    category = organization["categories"][0]
+    subtopic_pairs = [(t["uuid"], t["subtopics"][0]["uuid"]) for t in category["topics"]]
+    client = AuthenticatedClient(base_url=live_url, token=organization["users"]["hr"]["token"])
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=1)
+
+    with client:
+        created = panel_create.sync(
+            client=client,
+            body=PanelCreateRequest(
+                name="Generated client panel",
+                total_number_of_questions=3 * len(subtopic_pairs),
+                start_datetime=start,
+                end_datetime=start + dt.timedelta(hours=8),
+                category_uuid=category["uuid"],
+                question_distributions=[
+                    DistributionInputRequest(
+                        topic_uuid=topic, subtopic_uuid=subtopic, easy=1, medium=1, hard=1
+                    )
+                    for topic, subtopic in subtopic_pairs
+                ],
+                candidate_uuids=[c["uuid"] for c in organization["candidates"][:2]],
+            ),
+        )
+        assert created.success is True, created
+        panel = created.data
+        assert len(panel.candidates) == 2
+        assert panel.candidates[0].token
+
+        fetched = panel_retrieve.sync(client=client, interview_panel_uuid=panel.uuid)
+        assert fetched.data.name == "Generated client panel"
+
+        new_end = start + dt.timedelta(hours=10)
+        updated = panel_update.sync(
+            client=client,
+            interview_panel_uuid=panel.uuid,
+            body=PanelUpdateRequest(name="Renamed by the client", end_datetime=new_end),
+        )
+        assert updated.data.name == "Renamed by the client"
+        assert {c.token_expires_at for c in updated.data.candidates} == {new_end}
+
+        listed = panel_list.sync(client=client)
+        assert panel.uuid in [p.uuid for p in listed.data.interview_panels]
+
+        deleted = panel_delete.sync(client=client, interview_panel_uuid=panel.uuid)
+        assert deleted.message == "Interview panel deleted successfully"
+        gone = panel_retrieve.sync(client=client, interview_panel_uuid=panel.uuid)
+        assert gone.success is False
+        assert gone.message == "Interview panel not found"
