@@ -52,9 +52,7 @@ LINKS = {
     ("panel_create", "201"): _links(
         _FROM_BODY, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
     ),
-    ("panel_list", "200"): _links(
-        "$response.body#/data/interview_panels/0/uuid", "panel_retrieve"
-    ),
+    ("panel_list", "200"): _links("$response.body#/data/interview_panels/0/uuid", "panel_retrieve"),
     ("panel_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
     ("panel_partial_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
     ("panel_delete", "200"): _links(

@@ -153,9 +153,7 @@ class PanelCreateSerializer(serializers.Serializer):
     end_datetime = AwareDateTimeField()
     category_uuid = StrictUUIDField()
     question_distributions = DistributionInputSerializer(many=True, allow_empty=False)
-    candidate_uuids = serializers.ListField(
-        child=StrictUUIDField(), required=False, default=list
-    )
+    candidate_uuids = serializers.ListField(child=StrictUUIDField(), required=False, default=list)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
