@@ -75,6 +75,30 @@ def make_candidate(organization: Any, name: str | None = None, email: str | None
     return get_candidate_model().objects.create(organization=organization, name=name, email=email)
 
 
+def make_candidates(organization: Any, count: int) -> list[Any]:
+    """``count`` candidates of ``organization`` in one bulk insert (for tests that need many)."""
+    model = get_candidate_model()
+    numbers = [next(_seq) for _ in range(count)]
+    if SWAPPED:
+        rows = [
+            model(
+                owner=organization,
+                first_name="Candidate",
+                last_name=str(n),
+                email_address=f"candidate.{n}@example.com",
+            )
+            for n in numbers
+        ]
+    else:
+        rows = [
+            model(
+                organization=organization, name=f"Candidate {n}", email=f"candidate.{n}@example.com"
+            )
+            for n in numbers
+        ]
+    return model.objects.bulk_create(rows)
+
+
 def candidate_name(candidate: Any) -> str:
     if SWAPPED:
         return f"{candidate.first_name} {candidate.last_name}"

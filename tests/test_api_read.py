@@ -39,7 +39,7 @@ def test_list_answers_the_spec_envelope(tenant, member_client):
     assert set(body) == {"success", "message", "data"}
     assert body["success"] is True
     assert body["message"] == "Interview panels retrieved successfully"
-    assert list(body["data"]) == ["interview_panels"]
+    assert list(body["data"]) == ["interview_panels", "pagination"]
     assert [p["uuid"] for p in body["data"]["interview_panels"]] == [str(panel.uuid)]
 
 

@@ -127,6 +127,8 @@ def test_manager_roles_as_any_collection_of_names_pass(settings: Any, value: Any
         "MAX_CANDIDATES_PER_PANEL",
         "MAX_DISTRIBUTIONS_PER_PANEL",
         "MAX_DESCRIPTION_LENGTH",
+        "DEFAULT_PAGE_SIZE",
+        "MAX_PAGE_SIZE",
     ],
 )
 @pytest.mark.parametrize("value", [0, -1, "100", 10.5, True, None])
@@ -264,3 +266,19 @@ def test_several_problems_are_reported_together(settings: Any) -> None:
         "interview_panels.E004",
         "interview_panels.E005",
     ]
+
+
+def test_a_default_page_size_above_the_maximum_is_e010(settings: Any) -> None:
+    configure(settings, DEFAULT_PAGE_SIZE=201, MAX_PAGE_SIZE=200)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E010"]
+    assert "'DEFAULT_PAGE_SIZE'" in errors[0].msg
+    assert "'MAX_PAGE_SIZE'" in errors[0].msg
+
+
+def test_a_default_page_size_equal_to_the_maximum_passes(settings: Any) -> None:
+    configure(settings, DEFAULT_PAGE_SIZE=200, MAX_PAGE_SIZE=200)
+
+    assert check_settings() == []

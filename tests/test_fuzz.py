@@ -59,6 +59,9 @@ def world(tenant) -> dict[str, Any]:
 def obey_unwritten_rules(case: Any, world: dict[str, Any]) -> None:
     """Bend a positive create/update body to the rules the schema cannot express."""
     positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if positive and case.operation.path == "/api/panel/get/" and "page" in (case.query or {}):
+        # A page past the last one is a 400 on `page`; the first page always exists.
+        case.query["page"] = 1
     if not positive or not isinstance(case.body, dict):
         return
     body = case.body
@@ -142,6 +145,9 @@ def test_stateful_workflows_conform_and_deleted_panels_stay_gone(tenant, world, 
 
     class PanelWorkflow(schema.as_state_machine()):
         def before_call(self, case: Any) -> None:
+            if case.operation.path == "/api/panel/get/":
+                # Chains start from the list's first panel: filters would mostly leave none.
+                case.query = {}
             obey_unwritten_rules(case, world)
 
         def after_call(self, response: Any, case: Any) -> None:

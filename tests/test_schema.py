@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 
 from django_interview_panels import schema as panel_schema
 from django_interview_panels import urls as panel_urls
-from django_interview_panels.serializers import represent_panel
+from django_interview_panels.reads import represent_panels
 from django_interview_panels.views import PanelAPIView
 from tests import factories
 
@@ -108,8 +108,9 @@ def test_documented_panel_fields_are_the_rendered_ones(tenant):
     panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates[:1])
     from django_interview_panels.models import InterviewPanel
 
-    loaded = InterviewPanel.objects.filter(pk=panel.pk).with_is_active().with_details().get()
-    rendered = represent_panel(loaded, include_tokens=True)
+    [rendered] = represent_panels(
+        InterviewPanel.objects.filter(pk=panel.pk).with_is_active(), include_tokens=True
+    )
 
     assert set(rendered) == set(panel_schema.InterviewPanelSerializer().fields)
     assert set(rendered["question_distributions"][0]) == set(

@@ -46,6 +46,8 @@ def test_defaults_are_the_documented_values() -> None:
         "MAX_CANDIDATES_PER_PANEL": 1000,
         "MAX_DISTRIBUTIONS_PER_PANEL": 100,
         "MAX_DESCRIPTION_LENGTH": 10000,
+        "DEFAULT_PAGE_SIZE": 50,
+        "MAX_PAGE_SIZE": 200,
     }
 
 

@@ -22,7 +22,13 @@ from .conf import (
 )
 from .tokens import MAX_TOKEN_BYTES, MIN_TOKEN_BYTES
 
-_POSITIVE_INTS = ("TOKEN_BYTES", "MAX_CANDIDATES_PER_PANEL", "MAX_DISTRIBUTIONS_PER_PANEL")
+_POSITIVE_INTS = (
+    "TOKEN_BYTES",
+    "MAX_CANDIDATES_PER_PANEL",
+    "MAX_DISTRIBUTIONS_PER_PANEL",
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+)
 
 
 def _error(message: str, id_: str, hint: str | None = None) -> checks.Error:
@@ -81,6 +87,16 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
                 f"{SETTINGS_NAME}['TOKEN_BYTES'] must be from {MIN_TOKEN_BYTES} to "
                 f"{MAX_TOKEN_BYTES}: tokens need at least 32 URL-safe characters and fit in 128.",
                 "E005",
+            )
+        )
+    default_size, max_size = merged["DEFAULT_PAGE_SIZE"], merged["MAX_PAGE_SIZE"]
+    # Non-integers are reported above; a default above the maximum could never be served.
+    if type(default_size) is int and type(max_size) is int and default_size > max_size >= 1:
+        errors.append(
+            _error(
+                f"{SETTINGS_NAME}['DEFAULT_PAGE_SIZE'] ({default_size}) must not exceed "
+                f"{SETTINGS_NAME}['MAX_PAGE_SIZE'] ({max_size}).",
+                "E010",
             )
         )
 

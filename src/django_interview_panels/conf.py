@@ -62,6 +62,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_DISTRIBUTIONS_PER_PANEL": 100,
     # Longest accepted panel description, in characters.
     "MAX_DESCRIPTION_LENGTH": 10000,
+    # Panels per page of the list when the request has no `page_size`.
+    "DEFAULT_PAGE_SIZE": 50,
+    # Largest `page_size` the list serves; a larger one is lowered to it.
+    "MAX_PAGE_SIZE": 200,
 }
 
 # Keys whose values are dotted paths, imported on first access.

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 
@@ -33,21 +33,6 @@ class PanelQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.annotate(
             is_active=ExpressionWrapper(Q(end_datetime__gt=now), output_field=BooleanField())
-        )
-
-    def with_details(self) -> PanelQuerySet:
-        """Everything the API representation reads, in a fixed number of queries."""
-        from .models import PanelCandidate, QuestionDistribution
-
-        return self.select_related("organization", "category").prefetch_related(
-            Prefetch(
-                "question_distributions",
-                queryset=QuestionDistribution.objects.select_related("topic", "subtopic"),
-            ),
-            Prefetch(
-                "candidates",
-                queryset=PanelCandidate.objects.select_related("candidate"),
-            ),
         )
 
 

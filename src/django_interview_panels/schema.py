@@ -1,7 +1,7 @@
 """OpenAPI description of the API (drf-spectacular): envelopes, error statuses, examples, links.
 
-The views render plain dicts (see ``serializers.represent_panel``); the serializers here only
-describe that output for the schema. ``tests/test_schema.py`` keeps the two in step.
+The views render plain dicts (see ``reads.represent``); the serializers here only describe that
+output for the schema. ``tests/test_schema.py`` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from .filters import ORDERINGS, PanelFilterSet
+from .pagination import PAGE, PAGE_SIZE
 from .serializers import PanelCreateSerializer, PanelUpdateSerializer
 
 TAG = "Interview panels"
@@ -120,6 +122,17 @@ class InterviewPanelSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     question_distributions = QuestionDistributionSerializer(many=True)
     candidates = PanelCandidateSerializer(many=True)
+
+
+class PaginationSerializer(serializers.Serializer):
+    """Where a list page sits: totals, and links to the neighbouring pages (null at the ends)."""
+
+    count = serializers.IntegerField(min_value=0, help_text="Panels matching the filters.")
+    page = serializers.IntegerField(min_value=1)
+    page_size = serializers.IntegerField(min_value=1, help_text="The page size actually used.")
+    total_pages = serializers.IntegerField(min_value=1)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
 
 
 class ErrorEnvelopeSerializer(serializers.Serializer):
@@ -266,6 +279,56 @@ def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
     return {status: catalogue[status] for status in statuses}
 
 
+def _filter_parameter(name: str, type_: Any, **kwargs: Any) -> OpenApiParameter:
+    # Descriptions come from the FilterSet, so schema and behaviour share one text.
+    description = str(PanelFilterSet.base_filters[name].extra["help_text"])
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
+
+
+# A UUID in a query string, written out as the pattern the FilterSet accepts. Not `format: uuid`:
+# Hypothesis draws those from one shared random generator, which made Schemathesis' stateful runs
+# fail as "flaky data generation" once the list carried UUID parameters.
+UUID_QUERY = {
+    "type": "string",
+    "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+}
+
+# The list's query parameters: the FilterSet's, then pagination.
+LIST_PARAMETERS = [
+    _filter_parameter("is_active", OpenApiTypes.BOOL),
+    _filter_parameter("category", UUID_QUERY),
+    # No NUL: the database could not compare it (the FilterSet refuses it with a 400).
+    _filter_parameter("search", {"type": "string", "pattern": "^[^\\u0000]*$"}),
+    _filter_parameter("start_after", OpenApiTypes.DATETIME),
+    _filter_parameter("start_before", OpenApiTypes.DATETIME),
+    _filter_parameter("candidate", UUID_QUERY),
+    _filter_parameter("ordering", OpenApiTypes.STR, enum=list(ORDERINGS)),
+    OpenApiParameter(
+        PAGE,
+        {"type": "integer", "minimum": 1},
+        OpenApiParameter.QUERY,
+        description="Page number, from 1. A page past the last one is a 400 on `page`.",
+    ),
+    OpenApiParameter(
+        PAGE_SIZE,
+        {"type": "integer", "minimum": 1},
+        OpenApiParameter.QUERY,
+        description=(
+            "Panels per page: `DEFAULT_PAGE_SIZE` (50) when absent; a value above "
+            "`MAX_PAGE_SIZE` (200) is lowered to it."
+        ),
+    ),
+]
+
+PAGINATION_EXAMPLE = {
+    "count": 1,
+    "page": 1,
+    "page_size": 50,
+    "total_pages": 1,
+    "next": None,
+    "previous": None,
+}
+
 PANEL_UUID_PARAMETER = OpenApiParameter(
     "interview_panel_uuid",
     OpenApiTypes.UUID,
@@ -309,19 +372,30 @@ list_schema = extend_schema(
     operation_id="panel_list",
     summary="List interview panels",
     description=(
-        "The caller's organization's panels, newest first. `is_active` turns false when "
-        "`end_datetime` has passed. `token` is null unless the caller is Admin or HR."
+        "A page of the caller's organization's panels, newest first unless `ordering` says "
+        "otherwise; ties are broken by creation order, so pages never overlap. `is_active` turns "
+        "false when `end_datetime` has passed. `token` is null unless the caller is Admin or HR. "
+        "A malformed filter, ordering, `page` or `page_size` is a 400 naming the parameter."
     ),
     tags=[TAG],
+    parameters=LIST_PARAMETERS,
     responses={
         200: _success(
             "PanelListResponse",
             "Interview panels retrieved successfully",
             inline_serializer(
                 name="PanelList",
-                fields={"interview_panels": InterviewPanelSerializer(many=True)},
+                fields={
+                    "interview_panels": InterviewPanelSerializer(many=True),
+                    "pagination": PaginationSerializer(),
+                },
             ),
-            {"interview_panels": [PANEL_EXAMPLE]},
+            {"interview_panels": [PANEL_EXAMPLE], "pagination": PAGINATION_EXAMPLE},
+        ),
+        400: _error(
+            "Invalid filter, ordering or page",
+            "Invalid request data",
+            {"page": ["Page 3 is beyond the last page, 2."]},
         ),
         **_errors(401, 403, 429),
     },

@@ -1,7 +1,8 @@
-"""Validation of requests (DRF serializers) and the representation of panels (plain dicts).
+"""Validation of requests (DRF serializers), and the datetime format of responses.
 
 Input goes through serializers: shape, types, limits and every rule that needs no database.
-Output is built by plain functions over the prefetched objects: the spec's fields, exactly.
+Output is built as plain dicts from fetched rows by ``reads.py``, not by serializers: the spec's
+fields, exactly, at a fraction of a ModelSerializer's cost.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .conf import panel_settings
-from .models import Difficulty, InterviewPanel, PanelCandidate, QuestionDistribution
+from .models import Difficulty
 
 # Database integer columns hold up to 2**31 - 1 on every backend.
 MAX_DB_INT = 2**31 - 1
@@ -44,7 +45,9 @@ class AwareDateTimeField(serializers.DateTimeField):
     }
 
     def to_internal_value(self, value: Any) -> dt.datetime:
-        if not isinstance(value, str):
+        # datetime.fromisoformat (which parse_datetime tries first) accepts a NUL or any other
+        # character as the date/time separator: only printable ASCII can be ISO 8601.
+        if not isinstance(value, str) or not (value.isascii() and value.strip().isprintable()):
             self.fail("invalid")
         try:
             parsed = parse_datetime(value.strip())
@@ -230,59 +233,10 @@ def _repeated(values: list[Any]) -> list[Any]:
 # --- Representation ---------------------------------------------------------------------------
 
 
-def format_datetime(value: dt.datetime) -> str:
-    """ISO 8601 in the current time zone, ``Z`` for UTC: what DRF's DateTimeField outputs."""
-    text = timezone.localtime(value).isoformat()
+def format_datetime(value: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """ISO 8601 in ``zone`` (default: the current time zone), ``Z`` for UTC, as DRF outputs it.
+
+    The panel objects themselves are built in ``reads.py``, from rows rather than instances.
+    """
+    text = timezone.localtime(value, zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def represent_panel(panel: InterviewPanel, *, include_tokens: bool) -> dict[str, Any]:
-    """The spec's Interview Panel object for a panel from ``PanelQuerySet.with_details()``."""
-    category_name = panel.category.name
-    uuid_field = panel_settings.ORGANIZATION_UUID_FIELD
-    return {
-        "uuid": str(panel.uuid),
-        "name": panel.name,
-        "description": panel.description,
-        "total_number_of_questions": panel.total_number_of_questions,
-        "start_datetime": format_datetime(panel.start_datetime),
-        "end_datetime": format_datetime(panel.end_datetime),
-        "is_active": panel.is_active,
-        "organization": str(getattr(panel.organization, uuid_field)),
-        "created_at": format_datetime(panel.created_at),
-        "updated_at": format_datetime(panel.updated_at),
-        "question_distributions": [
-            represent_distribution(d, category_name) for d in panel.question_distributions.all()
-        ],
-        "candidates": [
-            represent_candidate(c, include_tokens=include_tokens) for c in panel.candidates.all()
-        ],
-    }
-
-
-def represent_distribution(distribution: QuestionDistribution, category_name: str) -> dict:
-    """The spec's Question Distribution object."""
-    return {
-        "uuid": str(distribution.uuid),
-        "category": category_name,
-        "topic": distribution.topic.name,
-        "subtopic": distribution.subtopic.name,
-        "easy": distribution.easy,
-        "medium": distribution.medium,
-        "hard": distribution.hard,
-        "total": distribution.total,
-    }
-
-
-def represent_candidate(assignment: PanelCandidate, *, include_tokens: bool) -> dict[str, Any]:
-    """The spec's Candidate object; ``token`` is null unless the caller manages panels."""
-    candidate = assignment.candidate
-    return {
-        "uuid": str(assignment.uuid),
-        "candidate_uuid": str(getattr(candidate, panel_settings.CANDIDATE_UUID_FIELD)),
-        "candidate_name": panel_settings.CANDIDATE_NAME(candidate),
-        "candidate_email": panel_settings.CANDIDATE_EMAIL(candidate),
-        "token": assignment.token if include_tokens else None,
-        "token_expires_at": format_datetime(assignment.token_expires_at),
-        "score": assignment.score,
-    }

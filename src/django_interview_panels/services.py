@@ -7,6 +7,7 @@ Callers pass data a serializer has already validated for shape; the rules that n
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import uuid
 from collections import Counter
@@ -36,12 +37,15 @@ from .tokens import new_token
 logger = logging.getLogger("django_interview_panels")
 
 UPDATABLE_FIELDS = ("name", "description", "start_datetime", "end_datetime")
+# What new_token() can produce, up to the column's length. Anything else (NUL bytes, lone
+# surrogates) could not even be sent to the database: the driver would raise.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) -> InterviewPanel:
     """Create a panel with its distributions and candidate tokens, all or nothing."""
     with transaction.atomic():
-        category, subtopics, candidates = _resolve_references(organization, data)
+        category, subtopics, candidate_ids = _resolve_references(organization, data)
         _check_question_stock(organization, data["question_distributions"], subtopics)
 
         panel = InterviewPanel.objects.create(
@@ -54,11 +58,12 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
             category=category,
             created_by=created_by,
         )
+        # Foreign keys by id: the related-object checks per row add up over 1,000 candidates.
         QuestionDistribution.objects.bulk_create(
             QuestionDistribution(
-                panel=panel,
-                topic=subtopic.topic,
-                subtopic=subtopic,
+                panel_id=panel.pk,
+                topic_id=subtopic.topic_id,
+                subtopic_id=subtopic.pk,
                 easy=d["easy"],
                 medium=d["medium"],
                 hard=d["hard"],
@@ -67,19 +72,19 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
         )
         PanelCandidate.objects.bulk_create(
             PanelCandidate(
-                panel=panel,
-                candidate=candidate,
+                panel_id=panel.pk,
+                candidate_id=candidate_id,
                 token=new_token(),
                 token_expires_at=panel.end_datetime,
             )
-            for candidate in candidates
+            for candidate_id in candidate_ids
         )
     logger.info(
         "interview panel created: panel=%s organization=%s user=%s candidates=%d",
         panel.uuid,
-        organization.pk,
+        _organization_uuid(organization),
         getattr(created_by, "pk", None),
-        len(candidates),
+        len(candidate_ids),
     )
     return panel
 
@@ -119,7 +124,7 @@ def update_panel(
     logger.info(
         "interview panel updated: panel=%s organization=%s user=%s fields=%s",
         panel.uuid,
-        organization.pk,
+        _organization_uuid(organization),
         getattr(user, "pk", None),
         ",".join(changes),
     )
@@ -139,14 +144,19 @@ def delete_panel(*, organization: Any, panel_uuid: uuid.UUID, user: Any = None) 
     logger.info(
         "interview panel deleted: panel=%s organization=%s user=%s",
         panel_uuid,
-        organization.pk,
+        _organization_uuid(organization),
         getattr(user, "pk", None),
     )
 
 
+def _organization_uuid(organization: Any) -> str:
+    # Audit lines name the organization as clients know it: by its public UUID.
+    return str(getattr(organization, panel_settings.ORGANIZATION_UUID_FIELD))
+
+
 def find_assignment_by_token(token: str) -> PanelCandidate | None:
     """The candidate assignment a token opens, or None if unknown, expired or its panel deleted."""
-    if not isinstance(token, str) or not token:
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
         return None
     assignment = (
         PanelCandidate.objects.with_valid_token()
@@ -170,6 +180,7 @@ def _resolve_references(
 
     Unknown (or foreign, which looks the same) references are 404; references that exist but do
     not hang together (a topic of another category, a subtopic of another topic) are 400.
+    Returns the category, the subtopic of each distribution and the candidates' primary keys.
     """
     distributions = data["question_distributions"]
     category = Category.objects.visible_to(organization).filter(uuid=data["category_uuid"]).first()
@@ -240,7 +251,7 @@ def _resolve_references(
     return (
         category,
         [subtopics[d["subtopic_uuid"]] for d in distributions],
-        [candidates[u] for u in data["candidate_uuids"]],
+        [candidates[u] for u in data["candidate_uuids"]],  # primary keys
     )
 
 
@@ -260,6 +271,7 @@ def _by_uuid(model: type, organization: Any, uuids: list[uuid.UUID]) -> dict[uui
 
 
 def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """Primary keys of the organization's candidates by UUID: all a create stores of them."""
     if not uuids:
         return {}
     uuid_field = panel_settings.CANDIDATE_UUID_FIELD
@@ -269,7 +281,7 @@ def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.
             f"{uuid_field}__in": set(uuids),
         }
     )
-    return {getattr(candidate, uuid_field): candidate for candidate in queryset}
+    return dict(queryset.values_list(uuid_field, "pk"))
 
 
 def _check_question_stock(

@@ -5,23 +5,26 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from . import pagination, reads, services
 from . import schema as api_schema
-from . import services
 from .exceptions import PanelNotFound
+from .filters import PanelFilterSet, filter_errors
 from .models import InterviewPanel
 from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
 from .querysets import PanelQuerySet
+from .renderers import PanelJSONRenderer
 from .responses import envelope_exception_handler, success
-from .serializers import PanelCreateSerializer, PanelUpdateSerializer, represent_panel
+from .serializers import PanelCreateSerializer, PanelUpdateSerializer
 
 
 class PanelAPIView(APIView):
@@ -30,7 +33,7 @@ class PanelAPIView(APIView):
     permission_classes = [IsOrganizationMember]
     # The contract is JSON both ways, whatever the host's DRF defaults.
     parser_classes = [JSONParser]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [PanelJSONRenderer]
     schema = api_schema.PanelAutoSchema()
 
     def get_exception_handler(self) -> Any:
@@ -46,21 +49,20 @@ class PanelAPIView(APIView):
         return get_actor(self.request)
 
     def panels(self) -> PanelQuerySet:
-        """The caller's organization's live panels, with ``is_active`` and their details."""
-        return (
-            InterviewPanel.objects.for_organization(self.actor.organization)
-            .with_is_active(timezone.now())
-            .with_details()
+        """The caller's organization's live panels, newest first, with ``is_active``."""
+        return InterviewPanel.objects.for_organization(self.actor.organization).with_is_active(
+            timezone.now()
         )
 
-    def represent(self, panel: InterviewPanel) -> dict[str, Any]:
-        return represent_panel(panel, include_tokens=self.actor.is_manager)
+    def represent(self, panels: PanelQuerySet) -> list[dict[str, Any]]:
+        """The spec's objects for ``panels`` (three queries), tokens for managers only."""
+        return reads.represent_panels(panels, include_tokens=self.actor.is_manager)
 
     def represent_one(self, panel_uuid: uuid.UUID) -> dict[str, Any]:
-        panel = self.panels().filter(uuid=panel_uuid).first()
-        if panel is None:
+        found = self.represent(self.panels().filter(uuid=panel_uuid)[:1])
+        if not found:
             raise PanelNotFound()
-        return self.represent(panel)
+        return found[0]
 
 
 def parse_panel_uuid(value: str) -> uuid.UUID:
@@ -93,12 +95,22 @@ class PanelCreateView(PanelAPIView):
 
 
 class PanelListView(PanelAPIView):
-    """``GET get/``: the organization's panels, newest first."""
+    """``GET get/``: a page of the organization's panels, newest first unless ordered."""
 
     @api_schema.list_schema
     def get(self, request: Request) -> Response:
-        panels = [self.represent(panel) for panel in self.panels()]
-        return success(_("Interview panels retrieved successfully"), {"interview_panels": panels})
+        filterset = PanelFilterSet(request.query_params, queryset=self.panels(), request=request)
+        page_request, errors = pagination.parse_page_request(request.query_params)
+        if not filterset.is_valid():
+            errors = {**filter_errors(filterset), **errors}
+        if errors:
+            raise ValidationError(errors)
+        page = pagination.paginate(filterset.qs, page_request)
+        data = {
+            "interview_panels": self.represent(page.object_list),
+            "pagination": pagination.describe(page, request),
+        }
+        return success(_("Interview panels retrieved successfully"), data)
 
 
 class PanelDetailView(PanelAPIView):
@@ -120,13 +132,17 @@ class PanelUpdateView(PanelAPIView):
         panel_uuid = parse_panel_uuid(interview_panel_uuid)
         serializer = PanelUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.update_panel(
-            organization=self.actor.organization,
-            panel_uuid=panel_uuid,
-            data=serializer.validated_data,
-            user=request.user,
-        )
-        return success(_("Interview panel updated successfully"), self.represent_one(panel_uuid))
+        # One transaction, so the row lock taken by the update is held until the panel is read
+        # back: a delete racing this update cannot turn a successful update into a 404.
+        with transaction.atomic():
+            services.update_panel(
+                organization=self.actor.organization,
+                panel_uuid=panel_uuid,
+                data=serializer.validated_data,
+                user=request.user,
+            )
+            data = self.represent_one(panel_uuid)
+        return success(_("Interview panel updated successfully"), data)
 
     @api_schema.update_schema("panel_partial_update")
     def patch(self, request: Request, interview_panel_uuid: str) -> Response:

@@ -1,0 +1,1 @@
+"""Benchmarks of the read and write paths against their floors (``python -m benchmarks.run``)."""
