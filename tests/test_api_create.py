@@ -19,32 +19,9 @@ from django_interview_panels.models import (
 )
 from tests import factories
 from tests.conftest import client_for
+from tests.spec_fields import CANDIDATE_FIELDS, DISTRIBUTION_FIELDS, PANEL_FIELDS
 
 URL = "/api/panel/create/"
-PANEL_FIELDS = {
-    "uuid",
-    "name",
-    "description",
-    "total_number_of_questions",
-    "start_datetime",
-    "end_datetime",
-    "is_active",
-    "organization",
-    "created_at",
-    "updated_at",
-    "question_distributions",
-    "candidates",
-}
-DISTRIBUTION_FIELDS = {"uuid", "category", "topic", "subtopic", "easy", "medium", "hard", "total"}
-CANDIDATE_FIELDS = {
-    "uuid",
-    "candidate_uuid",
-    "candidate_name",
-    "candidate_email",
-    "token",
-    "token_expires_at",
-    "score",
-}
 
 pytestmark = pytest.mark.django_db
 

@@ -16,35 +16,12 @@ from django_interview_panels.models import InterviewPanel, PanelCandidate, Quest
 from tests import factories
 from tests.conftest import client_for
 from tests.dumps import rows
+from tests.spec_fields import CANDIDATE_FIELDS, DISTRIBUTION_FIELDS, PANEL_FIELDS
 
 pytestmark = pytest.mark.django_db
 
 MOMENT = dt.datetime(2031, 3, 1, 12, tzinfo=dt.UTC)
 ATTACKER_TOKEN = "attacker-chosen-token-attacker-chosen-token"
-PANEL_FIELDS = {
-    "uuid",
-    "name",
-    "description",
-    "total_number_of_questions",
-    "start_datetime",
-    "end_datetime",
-    "is_active",
-    "organization",
-    "created_at",
-    "updated_at",
-    "question_distributions",
-    "candidates",
-}
-DISTRIBUTION_FIELDS = {"uuid", "category", "topic", "subtopic", "easy", "medium", "hard", "total"}
-CANDIDATE_FIELDS = {
-    "uuid",
-    "candidate_uuid",
-    "candidate_name",
-    "candidate_email",
-    "token",
-    "token_expires_at",
-    "score",
-}
 
 
 def server_owned(other_tenant) -> dict:
