@@ -129,6 +129,17 @@ def test_a_conflict_reveals_nothing_of_the_database_error(tenant, hr_client, mon
 # --- audit log ----------------------------------------------------------------------------------
 
 
+def assert_one_audit_line(caplog, action: str, panel_uuid, organization_uuid, user) -> None:
+    """Exactly one INFO audit line for ``action``, naming the panel, organization and user."""
+    [record] = audit_records(caplog)
+    assert record.levelno == logging.INFO
+    message = record.getMessage()
+    assert message.startswith(f"interview panel {action}:")
+    assert f"panel={panel_uuid}" in message
+    assert f"organization={organization_uuid}" in message
+    assert f"user={user.pk}" in message
+
+
 def audit_records(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name == AUDIT_LOGGER]
 
@@ -143,13 +154,8 @@ def test_create_writes_one_audit_line_with_user_organization_and_panel(tenant, h
         format="json",
     )
 
-    [record] = audit_records(caplog)
-    assert record.levelno == logging.INFO
-    message = record.getMessage()
-    assert message.startswith("interview panel created:")
-    assert f"panel={response.json()['data']['uuid']}" in message
-    assert f"organization={tenant.uuid}" in message
-    assert f"user={tenant.hr.pk}" in message
+    panel_uuid = response.json()["data"]["uuid"]
+    assert_one_audit_line(caplog, "created", panel_uuid, tenant.uuid, tenant.hr)
 
 
 @pytest.mark.django_db
@@ -161,12 +167,7 @@ def test_update_writes_one_audit_line_with_user_organization_and_panel(
 
     admin_client.put(f"/api/panel/update/{panel.uuid}/", {"name": "Renamed"}, format="json")
 
-    [record] = audit_records(caplog)
-    message = record.getMessage()
-    assert message.startswith("interview panel updated:")
-    assert f"panel={panel.uuid}" in message
-    assert f"organization={tenant.uuid}" in message
-    assert f"user={tenant.admin.pk}" in message
+    assert_one_audit_line(caplog, "updated", panel.uuid, tenant.uuid, tenant.admin)
 
 
 @pytest.mark.django_db
@@ -176,12 +177,7 @@ def test_delete_writes_one_audit_line_with_user_organization_and_panel(tenant, h
 
     hr_client.delete(f"/api/panel/delete/{panel.uuid}/")
 
-    [record] = audit_records(caplog)
-    message = record.getMessage()
-    assert message.startswith("interview panel deleted:")
-    assert f"panel={panel.uuid}" in message
-    assert f"organization={tenant.uuid}" in message
-    assert f"user={tenant.hr.pk}" in message
+    assert_one_audit_line(caplog, "deleted", panel.uuid, tenant.uuid, tenant.hr)
 
 
 @pytest.mark.django_db
