@@ -56,8 +56,12 @@ def django_admin(*args: str, **env_overrides: str) -> subprocess.CompletedProces
         ("TEST_ORGANIZATION_MODEL", "accounts.Company"),
     ],
 )
-def test_an_unresolved_model_setting_is_a_check_error_not_a_crash(variable: str, label: str) -> None:
-    result = django_admin("check", "--settings", "tests.settings_misconfigured", **{variable: label})
+def test_an_unresolved_model_setting_is_a_check_error_not_a_crash(
+    variable: str, label: str
+) -> None:
+    result = django_admin(
+        "check", "--settings", "tests.settings_misconfigured", **{variable: label}
+    )
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
@@ -184,7 +188,7 @@ def test_every_range_of_check_ids_in_the_docs_covers_exactly_the_ids() -> None:
         text = page.read_text()
         ranges += [
             (page.name, first, last)
-            for first, last in re.findall(r"(E\d{3})`?\s*(?:-|to|\.\.\.|–)\s*`?(E\d{3})", text)
+            for first, last in re.findall(r"(E\d{3})`?\s*(?:-|to|\.\.\.|\u2013)\s*`?(E\d{3})", text)
             if first == "E001"
         ]
 
