@@ -145,14 +145,18 @@ def audit_records(caplog) -> list[logging.LogRecord]:
 
 
 @pytest.mark.django_db
-def test_create_writes_one_audit_line_with_user_organization_and_panel(tenant, hr_client, caplog):
+def test_create_writes_one_audit_line_with_user_organization_and_panel(
+    tenant, hr_client, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
 
-    response = hr_client.post(
-        "/api/panel/create/",
-        factories.panel_payload(tenant.category, tenant.candidates),
-        format="json",
-    )
+    # Audit lines are written on commit (the test's own transaction never commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr_client.post(
+            "/api/panel/create/",
+            factories.panel_payload(tenant.category, tenant.candidates),
+            format="json",
+        )
 
     panel_uuid = response.json()["data"]["uuid"]
     assert_one_audit_line(caplog, "created", panel_uuid, tenant.uuid, tenant.hr)
@@ -160,58 +164,68 @@ def test_create_writes_one_audit_line_with_user_organization_and_panel(tenant, h
 
 @pytest.mark.django_db
 def test_update_writes_one_audit_line_with_user_organization_and_panel(
-    tenant, admin_client, caplog
+    tenant, admin_client, caplog, django_capture_on_commit_callbacks
 ):
     panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates)
     caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
 
-    admin_client.put(f"/api/panel/update/{panel.uuid}/", {"name": "Renamed"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.put(f"/api/panel/update/{panel.uuid}/", {"name": "Renamed"}, format="json")
 
     assert_one_audit_line(caplog, "updated", panel.uuid, tenant.uuid, tenant.admin)
 
 
 @pytest.mark.django_db
-def test_delete_writes_one_audit_line_with_user_organization_and_panel(tenant, hr_client, caplog):
+def test_delete_writes_one_audit_line_with_user_organization_and_panel(
+    tenant, hr_client, caplog, django_capture_on_commit_callbacks
+):
     panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates)
     caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
 
-    hr_client.delete(f"/api/panel/delete/{panel.uuid}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.delete(f"/api/panel/delete/{panel.uuid}/")
 
     assert_one_audit_line(caplog, "deleted", panel.uuid, tenant.uuid, tenant.hr)
 
 
 @pytest.mark.django_db
-def test_refused_writes_write_no_audit_line(tenant, other_tenant, member_client, caplog):
+def test_refused_writes_write_no_audit_line(
+    tenant, other_tenant, member_client, caplog, django_capture_on_commit_callbacks
+):
     panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates)
     foreign_hr = factories.make_token(other_tenant.hr)
     caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
 
-    member_client.put(f"/api/panel/update/{panel.uuid}/", {"name": "x"}, format="json")
-    member_client.delete(f"/api/panel/delete/{panel.uuid}/")
-    Client().delete(
-        f"/api/panel/delete/{panel.uuid}/", headers={"Authorization": f"Bearer {foreign_hr}"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.put(f"/api/panel/update/{panel.uuid}/", {"name": "x"}, format="json")
+        member_client.delete(f"/api/panel/delete/{panel.uuid}/")
+        Client().delete(
+            f"/api/panel/delete/{panel.uuid}/", headers={"Authorization": f"Bearer {foreign_hr}"}
+        )
 
     assert audit_records(caplog) == []
 
 
 @pytest.mark.django_db
-def test_no_log_record_ever_holds_a_token(tenant, hr_client, member_client, caplog):
+def test_no_log_record_ever_holds_a_token(
+    tenant, hr_client, member_client, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.DEBUG)
-    created = hr_client.post(
-        "/api/panel/create/",
-        factories.panel_payload(tenant.category, tenant.candidates),
-        format="json",
-    ).json()["data"]
-    url = f"/api/panel/update/{created['uuid']}/"
-    hr_client.put(url, {"end_datetime": factories.iso(factories.future(30))}, format="json")
-    hr_client.put(url, {"end_datetime": "not a date"}, format="json")
-    member_client.get(f"/api/panel/get/{created['uuid']}/")
-    member_client.put(url, {"name": "x"}, format="json")
-    tokens = set(PanelCandidate.objects.values_list("token", flat=True))
-    for token in tokens:
-        services.find_assignment_by_token(token)
-    hr_client.delete(f"/api/panel/delete/{created['uuid']}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = hr_client.post(
+            "/api/panel/create/",
+            factories.panel_payload(tenant.category, tenant.candidates),
+            format="json",
+        ).json()["data"]
+        url = f"/api/panel/update/{created['uuid']}/"
+        hr_client.put(url, {"end_datetime": factories.iso(factories.future(30))}, format="json")
+        hr_client.put(url, {"end_datetime": "not a date"}, format="json")
+        member_client.get(f"/api/panel/get/{created['uuid']}/")
+        member_client.put(url, {"name": "x"}, format="json")
+        tokens = set(PanelCandidate.objects.values_list("token", flat=True))
+        for token in tokens:
+            services.find_assignment_by_token(token)
+        hr_client.delete(f"/api/panel/delete/{created['uuid']}/")
 
     assert len(tokens) == 3
     assert len(audit_records(caplog)) == 3

@@ -7,6 +7,8 @@ Environment variables:
 - ``DJANGO_DEBUG``: ``1`` (the default, this is a demo) or ``0``.
 - ``DJANGO_SECRET_KEY``: required for anything but local experiments.
 - ``DJANGO_ALLOWED_HOSTS``: extra host names, comma-separated.
+- ``SQLITE_BUSY_TIMEOUT``: seconds a SQLite write waits for another writer's lock (default 20)
+  before the API answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,17 @@ DATABASES = {
         conn_max_age=60,
     ),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers at once (threads of runserver, gunicorn workers): each transaction takes
+    # the write lock when it begins (IMMEDIATE) and waits up to the timeout for it, instead of
+    # failing with "database is locked" when a reader turns writer; WAL lets reads go on while
+    # one connection writes. A wait longer than the timeout is answered 503 with Retry-After.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth import get_user_model
@@ -35,6 +36,7 @@ from .models import (
 )
 
 GLOBAL_ENTRY = _("(global)")
+APP_LABEL = "interview_panels"
 _SEARCH_PREFIXES = "^=@"
 
 
@@ -103,13 +105,6 @@ class CandidateAdmin(ForeignRelationsMixin, admin.ModelAdmin):
     foreign_autocomplete_fields = ("organization",)
 
 
-if not Organization._meta.swapped:
-    admin.site.register(Organization, OrganizationAdmin)
-if not Candidate._meta.swapped:
-    admin.site.register(Candidate, CandidateAdmin)
-
-
-@admin.register(Membership)
 class MembershipAdmin(ForeignRelationsMixin, admin.ModelAdmin):
     """A user's organization and role, as read by the default resolvers."""
 
@@ -137,7 +132,6 @@ class BankEntryAdmin(ForeignRelationsMixin, admin.ModelAdmin):
     foreign_autocomplete_fields = ("organization",)
 
 
-@admin.register(Category)
 class CategoryAdmin(BankEntryAdmin):
     """Top level of the question bank."""
 
@@ -147,7 +141,6 @@ class CategoryAdmin(BankEntryAdmin):
     search_fields = ("name", "=uuid")
 
 
-@admin.register(Topic)
 class TopicAdmin(BankEntryAdmin):
     """Topics of a category."""
 
@@ -161,7 +154,6 @@ class TopicAdmin(BankEntryAdmin):
     autocomplete_fields = ("category",)
 
 
-@admin.register(Subtopic)
 class SubtopicAdmin(BankEntryAdmin):
     """Subtopics of a topic."""
 
@@ -176,7 +168,6 @@ class SubtopicAdmin(BankEntryAdmin):
         return obj.topic.category
 
 
-@admin.register(Question)
 class QuestionAdmin(BankEntryAdmin):
     """Questions of a subtopic, one difficulty each."""
 
@@ -195,11 +186,13 @@ class QuestionAdmin(BankEntryAdmin):
 
 
 class PanelCandidateForm(forms.ModelForm):
-    """An empty expiry means "when the panel ends"; the token comes from the model's default."""
+    """An empty expiry means "when the panel ends"; the token comes from the model's default.
+
+    No ``Meta.model``: the admin builds the form per request (``modelform_factory``), so a
+    candidate setting naming no installed model is a system check error, not an import crash.
+    """
 
     class Meta:
-        model = PanelCandidate
-        fields = ("panel", "candidate", "token_expires_at", "score")
         help_texts = {"token_expires_at": _("Leave empty to expire when the panel ends.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -260,7 +253,6 @@ class ActivePanelFilter(admin.SimpleListFilter):
         return None
 
 
-@admin.register(InterviewPanel)
 class InterviewPanelAdmin(ForeignRelationsMixin, admin.ModelAdmin):
     """Interview panels with their question mix and candidates inline."""
 
@@ -337,7 +329,6 @@ class InterviewPanelAdmin(ForeignRelationsMixin, admin.ModelAdmin):
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
-@admin.register(QuestionDistribution)
 class QuestionDistributionAdmin(admin.ModelAdmin):
     """Question distributions across panels."""
 
@@ -353,7 +344,6 @@ class QuestionDistributionAdmin(admin.ModelAdmin):
         return obj.total
 
 
-@admin.register(PanelCandidate)
 class PanelCandidateAdmin(ForeignRelationsMixin, admin.ModelAdmin):
     """Candidate assignments; the token is shown, never editable."""
 
@@ -372,3 +362,45 @@ class PanelCandidateAdmin(ForeignRelationsMixin, admin.ModelAdmin):
     @admin.display(description=_("token valid"), boolean=True)
     def token_valid(self, obj: PanelCandidate) -> bool:
         return obj.token_expires_at > timezone.now() and not obj.panel.is_deleted
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+
+def _relations_resolved() -> bool:
+    """Whether every relation of the app's models reached an installed model.
+
+    A swappable setting naming no installed model (``accounts.Aplicant``) leaves the relation a
+    string, and Django's admin checks would crash on it; the app's system check (E006) says why.
+    """
+    return all(
+        not isinstance(field.related_model, str)
+        for model in apps.get_app_config(APP_LABEL).get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation and field.related_model is not None
+    )
+
+
+def register(site: admin.AdminSite) -> None:
+    """Register the app's models with ``site``; the default organization and candidate only
+    when not swapped out."""
+    model_admins: list[tuple[type[Model], type[admin.ModelAdmin]]] = [
+        (Membership, MembershipAdmin),
+        (Category, CategoryAdmin),
+        (Topic, TopicAdmin),
+        (Subtopic, SubtopicAdmin),
+        (Question, QuestionAdmin),
+        (InterviewPanel, InterviewPanelAdmin),
+        (QuestionDistribution, QuestionDistributionAdmin),
+        (PanelCandidate, PanelCandidateAdmin),
+    ]
+    if not Organization._meta.swapped:
+        model_admins.append((Organization, OrganizationAdmin))
+    if not Candidate._meta.swapped:
+        model_admins.append((Candidate, CandidateAdmin))
+    for model, model_admin in model_admins:
+        site.register(model, model_admin)
+
+
+if _relations_resolved():
+    register(admin.site)

@@ -9,7 +9,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, models
 from django.utils.module_loading import import_string
+from rest_framework.authentication import TokenAuthentication
 
 from .conf import (
     CANDIDATE_MODEL_SETTING,
@@ -104,6 +106,17 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
     return errors
 
 
+# Default resolvers and the candidate attribute each reads (E011).
+_DEFAULT_CANDIDATE_READERS = {"CANDIDATE_NAME": "name", "CANDIDATE_EMAIL": "email"}
+AUTHTOKEN_APP = "rest_framework.authtoken"
+AUTHENTICATION_SETTING = "DEFAULT_AUTHENTICATION_CLASSES"
+# DRF's own default when the host sets none.
+DRF_DEFAULT_AUTHENTICATION = (
+    "rest_framework.authentication.SessionAuthentication",
+    "rest_framework.authentication.BasicAuthentication",
+)
+
+
 def _check_callable(key: str, value: Any) -> list[checks.Error]:
     if callable(value):
         return []
@@ -164,4 +177,117 @@ def _check_models(merged: dict[str, Any]) -> list[checks.Error]:
                 "since the API looks records up by it."
             )
             errors.append(_error(message, "E009"))
+    errors.extend(_check_candidate_readers(merged, candidate))
+    return errors
+
+
+def _check_candidate_readers(merged: dict[str, Any], candidate: Any) -> list[checks.Error]:
+    """The default name and email resolvers read ``candidate.name`` / ``.email``: a swapped
+    candidate model without them would fail every read that shows a candidate."""
+    errors = []
+    for key, attribute in _DEFAULT_CANDIDATE_READERS.items():
+        value, default = merged[key], DEFAULTS[key]
+        is_default = value == default if isinstance(value, str) else value is import_string(default)
+        if not is_default:
+            continue
+        if hasattr(candidate, attribute):
+            continue
+        message = (
+            f"{candidate._meta.label} has no {attribute!r}, which the default "
+            f"{SETTINGS_NAME}[{key!r}] reads."
+        )
+        hint = f"Set {SETTINGS_NAME}[{key!r}] to a callable(candidate) -> str."
+        errors.append(_error(message, "E011", hint=hint))
+    return errors
+
+
+@checks.register(checks.Tags.compatibility)
+def check_authentication(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[checks.Error]:
+    """The app's views authenticate with the host's DRF authentication classes: each must import,
+    and token authentication needs DRF's token model installed."""
+    configured = getattr(settings, "REST_FRAMEWORK", {}) or {}
+    paths = configured.get(AUTHENTICATION_SETTING, DRF_DEFAULT_AUTHENTICATION)
+    if isinstance(paths, str) or not isinstance(paths, list | tuple):
+        return []  # DRF's own settings validation reports that shape
+    errors: list[checks.Error] = []
+    for path in paths:
+        try:
+            authentication = import_string(path) if isinstance(path, str) else path
+        except ImportError as exc:
+            message = (
+                f"REST_FRAMEWORK[{AUTHENTICATION_SETTING!r}] entry {path!r} cannot be imported "
+                f"({exc}): every request to the interview panel API would fail."
+            )
+            errors.append(_error(message, "E012"))
+            continue
+        if (
+            isinstance(authentication, type)
+            and issubclass(authentication, TokenAuthentication)
+            and authentication.model is None
+            and not apps.is_installed(AUTHTOKEN_APP)
+        ):
+            message = (
+                f"REST_FRAMEWORK[{AUTHENTICATION_SETTING!r}] uses {authentication.__name__}, "
+                f"which needs {AUTHTOKEN_APP!r} in INSTALLED_APPS: every request to the interview "
+                "panel API would fail."
+            )
+            hint = f"Add {AUTHTOKEN_APP!r} to INSTALLED_APPS and run migrate."
+            errors.append(_error(message, "E013", hint=hint))
+    return errors
+
+
+@checks.register(checks.Tags.database)
+def check_database_relations(
+    app_configs: Iterable[Any] | None = None,
+    databases: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.Error]:
+    """Each foreign key of the app's tables must reference the table its model points at now.
+
+    A swappable model (organization, candidate, user) changed after the first ``migrate`` leaves
+    the database's keys on the old tables, and every write would violate them. Runs with
+    ``check --database <alias>`` and ``migrate``.
+    """
+    errors: list[checks.Error] = []
+    app_models = list(apps.get_app_config("interview_panels").get_models())
+    for alias in databases or ():
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            tables = set(connection.introspection.table_names(cursor))
+            for model in app_models:
+                table = model._meta.db_table
+                if model._meta.swapped or not model._meta.managed or table not in tables:
+                    continue  # not created (yet): migrate creates it as the model says
+                relations = connection.introspection.get_relations(cursor, table)
+                errors.extend(_stale_foreign_keys(alias, model, relations))
+    return errors
+
+
+def _stale_foreign_keys(
+    alias: str, model: type[models.Model], relations: dict[str, tuple[str, str]]
+) -> list[checks.Error]:
+    errors = []
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey) or isinstance(field.related_model, str):
+            continue  # unresolved relations are reported by Django's field checks
+        if field.column not in relations:
+            continue  # no constraint in the database (db_constraint=False): nothing to violate
+        _column, database_table = relations[field.column]
+        expected_table = field.related_model._meta.db_table
+        if database_table.lower() == expected_table.lower():
+            continue
+        message = (
+            f"In database {alias!r}, {model._meta.db_table}.{field.column} references table "
+            f"{database_table!r}, but {model._meta.label}.{field.name} points at "
+            f"{field.related_model._meta.label} (table {expected_table!r}): every write of "
+            f"{model._meta.label} would fail."
+        )
+        hint = (
+            "A swappable model setting (INTERVIEW_PANELS_ORGANIZATION_MODEL, "
+            "INTERVIEW_PANELS_CANDIDATE_MODEL, AUTH_USER_MODEL) changed after the first migrate. "
+            "Restore it, or recreate the app's tables (docs/swapping.md)."
+        )
+        errors.append(_error(message, "E014", hint=hint))
     return errors

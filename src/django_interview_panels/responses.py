@@ -7,10 +7,14 @@ The views carry the handler themselves, so hosts keep their global DRF settings.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError
+from django.core.signals import got_request_exception
+from django.db import IntegrityError, OperationalError
+from django.utils.log import log_response
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.parsers import BaseParser
@@ -19,11 +23,29 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from .exceptions import PanelAPIError
+from .renderers import PanelJSONRenderer
 
 INVALID_REQUEST_MESSAGE = _("Invalid request data")
 CONFLICT_MESSAGE = _("The request conflicts with data that changed meanwhile; please retry.")
 TOO_LARGE_MESSAGE = _("The request body is larger than the server accepts.")
 TOO_DEEP_MESSAGE = _("JSON parse error - the document is nested too deeply.")
+BUSY_MESSAGE = _("The database is busy; please retry.")
+SERVER_ERROR_MESSAGE = _("Internal server error")
+# Seconds a client is asked to wait after a 503: lock waits end within the busy timeout.
+RETRY_AFTER_SECONDS = 1
+
+logger = logging.getLogger("django_interview_panels")
+
+# PostgreSQL SQLSTATEs that mean "contention, try again": lock_not_available (lock_timeout, NOWAIT),
+# serialization_failure, deadlock_detected. Anything else is not the client's to retry.
+RETRYABLE_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+# SQLite's primary result codes for the same: SQLITE_BUSY (another connection holds the write
+# lock beyond the busy timeout) and SQLITE_LOCKED (a conflict within a shared cache).
+RETRYABLE_SQLITE_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+UNIQUE_VIOLATION_SQLSTATE = "23505"
+UNIQUE_SQLITE_CODES = frozenset(
+    {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}
+)
 
 
 def success(message: Any, data: Any = None, status_code: int = status.HTTP_200_OK) -> Response:
@@ -35,14 +57,22 @@ def success(message: Any, data: Any = None, status_code: int = status.HTTP_200_O
 
 
 def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler (status, headers, rollback), with the body rewritten into the envelope."""
-    if isinstance(exc, IntegrityError):
-        # A constraint the serializers could not foresee (a concurrent write won a race): the
-        # transaction rolled back, nothing was stored, and the client may simply retry.
+    """DRF's handler (status, headers, rollback), with the body rewritten into the envelope.
+
+    Database contention is a 503 with ``Retry-After``, a uniqueness race a 409, and anything else
+    unexpected a 500 in the envelope, reported the way Django reports its own 500s.
+    """
+    if isinstance(exc, IntegrityError) and is_unique_violation(exc):
+        # A concurrent write won a race on a unique constraint: the transaction rolled back,
+        # nothing was stored, and the client may simply retry.
         set_rollback()
-        message = str(CONFLICT_MESSAGE)
-        body = {"success": False, "message": message, "errors": {"detail": [message]}}
-        return Response(body, status=status.HTTP_409_CONFLICT)
+        return _error_response(CONFLICT_MESSAGE, status.HTTP_409_CONFLICT)
+    if isinstance(exc, OperationalError) and is_retryable(exc):
+        set_rollback()
+        logger.warning("database busy, answered 503: %s", exc)
+        response = _error_response(BUSY_MESSAGE, status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     # Bodies Django or Python refuse outside DRF's own exceptions: 400s, not Django's HTML 400
     # page or a 500.
     if isinstance(exc, RequestDataTooBig):
@@ -51,10 +81,69 @@ def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Respo
         exc = exceptions.ParseError(TOO_DEEP_MESSAGE)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return _server_error(exc, context)
     message, errors = _describe(exc, response.data)
     response.data = {"success": False, "message": message, "errors": errors}
     return response
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether the database refused a duplicate (the only integrity error a retry can cure)."""
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) == UNIQUE_VIOLATION_SQLSTATE:  # psycopg
+        return True
+    return getattr(cause, "sqlite_errorcode", None) in UNIQUE_SQLITE_CODES
+
+
+def is_retryable(exc: OperationalError) -> bool:
+    """Whether the database gave up on a lock or a serialization conflict (retry may succeed)."""
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES:  # psycopg
+        return True
+    code = getattr(cause, "sqlite_errorcode", None)
+    # Extended result codes carry the primary code in their low byte.
+    return code is not None and code & 0xFF in RETRYABLE_SQLITE_CODES
+
+
+def _error_response(message: Any, status_code: int) -> Response:
+    text = str(message)
+    body = {"success": False, "message": text, "errors": {"detail": [text]}}
+    return Response(body, status=status_code)
+
+
+def _server_error(exc: Exception, context: dict[str, Any]) -> Response:
+    """A 500 in the envelope that tells the client nothing, reported as Django reports a 500:
+    ``got_request_exception`` and a ``django.request`` ERROR record with the traceback (which is
+    what ``mail_admins`` and error trackers listen to), plus a line on the app's logger."""
+    set_rollback()
+    request = context.get("request")
+    django_request = getattr(request, "_request", request)
+    view = context.get("view")
+    logger.error(
+        "unexpected error in %s: %s",
+        type(view).__name__ if view is not None else "a view",
+        type(exc).__name__,
+        exc_info=exc,
+    )
+    got_request_exception.send(sender=None, request=django_request)
+    response = _error_response(SERVER_ERROR_MESSAGE, status.HTTP_500_INTERNAL_SERVER_ERROR)
+    if django_request is not None:
+        # Marks the response as logged, so Django's handler does not log it a second time.
+        log_response(
+            "%s: %s",
+            "Internal Server Error",
+            django_request.path,
+            response=response,
+            request=django_request,
+            exception=exc,
+        )
+    return response
+
+
+def ensure_renderable(data: Any) -> None:
+    """Render ``data`` now: a value the renderer refuses then fails inside the write's
+    transaction, which rolls back, instead of after its commit."""
+    PanelJSONRenderer().render(data)
 
 
 def _describe(exc: Exception, data: Any) -> tuple[str, dict[str, Any]]:

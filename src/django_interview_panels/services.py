@@ -11,6 +11,7 @@ import re
 import secrets
 import uuid
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -79,7 +80,7 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
             )
             for candidate_id in candidate_ids
         )
-    logger.info(
+    _audit(
         "interview panel created: panel=%s organization=%s user=%s candidates=%d",
         panel.uuid,
         _organization_uuid(organization),
@@ -121,7 +122,7 @@ def update_panel(
         panel.save(update_fields=[*changes, "updated_at"])
         if end_moved:
             PanelCandidate.objects.filter(panel=panel).update(token_expires_at=end)
-    logger.info(
+    _audit(
         "interview panel updated: panel=%s organization=%s user=%s fields=%s",
         panel.uuid,
         _organization_uuid(organization),
@@ -141,12 +142,18 @@ def delete_panel(*, organization: Any, panel_uuid: uuid.UUID, user: Any = None) 
     )
     if not deleted:
         raise PanelNotFound()
-    logger.info(
+    _audit(
         "interview panel deleted: panel=%s organization=%s user=%s",
         panel_uuid,
         _organization_uuid(organization),
         getattr(user, "pk", None),
     )
+
+
+def _audit(message: str, *args: Any) -> None:
+    """Write an audit line once the write has committed (now, outside a transaction): a write
+    rolled back later, by the caller's transaction or at its commit, leaves no line."""
+    transaction.on_commit(partial(logger.info, message, *args))
 
 
 def _organization_uuid(organization: Any) -> str:

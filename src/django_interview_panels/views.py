@@ -23,7 +23,7 @@ from .models import InterviewPanel
 from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
 from .querysets import PanelQuerySet
 from .renderers import PanelJSONRenderer
-from .responses import envelope_exception_handler, success
+from .responses import ensure_renderable, envelope_exception_handler, success
 from .serializers import PanelCreateSerializer, PanelUpdateSerializer
 
 
@@ -82,16 +82,17 @@ class PanelCreateView(PanelAPIView):
     def post(self, request: Request) -> Response:
         serializer = PanelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        panel = services.create_panel(
-            organization=self.actor.organization,
-            created_by=request.user,
-            data=serializer.validated_data,
-        )
-        return success(
-            _("Interview panel created successfully"),
-            self.represent_one(panel.uuid),
-            status.HTTP_201_CREATED,
-        )
+        # The read-back (and its rendering) fail inside the transaction, if at all: a response
+        # can then never fail after the write committed.
+        with transaction.atomic():
+            panel = services.create_panel(
+                organization=self.actor.organization,
+                created_by=request.user,
+                data=serializer.validated_data,
+            )
+            data = self.represent_one(panel.uuid)
+            ensure_renderable(data)
+        return success(_("Interview panel created successfully"), data, status.HTTP_201_CREATED)
 
 
 class PanelListView(PanelAPIView):
@@ -142,6 +143,7 @@ class PanelUpdateView(PanelAPIView):
                 user=request.user,
             )
             data = self.represent_one(panel_uuid)
+            ensure_renderable(data)
         return success(_("Interview panel updated successfully"), data)
 
     @api_schema.update_schema("panel_partial_update")
