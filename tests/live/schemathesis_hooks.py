@@ -27,6 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -34,7 +35,7 @@ from schemathesis.generation.meta import TestPhase
 
 from tests.fuzz_rules import World, bend_positive_body
 
-CONTEXT: dict[str, Any] = json.loads(open(os.environ["LIVE_FUZZ_CONTEXT"]).read())  # noqa: SIM115
+CONTEXT: dict[str, Any] = json.loads(Path(os.environ["LIVE_FUZZ_CONTEXT"]).read_text())
 OWN: World = CONTEXT["own"]
 FOREIGN: World = CONTEXT["foreign"]
 ROLE = os.environ.get("LIVE_FUZZ_ROLE", "unknown")
