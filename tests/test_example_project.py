@@ -162,6 +162,40 @@ def test_seed_demo_text_output_explains_how_to_call_the_api(seeded: SeededProjec
     assert "/api/docs/" in output
 
 
+def expected_shell_path(path: str | Path, cwd: Path) -> str:
+    """How seed_demo should spell ``path`` for a reader in ``cwd``."""
+    relative = os.path.relpath(os.path.abspath(path), cwd)
+    if relative.startswith(os.pardir):
+        return os.path.abspath(path)
+    return relative if os.sep in relative else f"./{relative}"
+
+
+def test_seed_demo_tells_to_start_the_server_with_the_interpreter_that_ran_it(
+    seeded: SeededProject, tmp_path: Path
+) -> None:
+    """The venv's python, not whatever ``python`` is on PATH; paths as typed where it ran."""
+    # A relative PYTHONPATH (e.g. "src" outside tox) must still work from another directory.
+    search_path = seeded.env.get("PYTHONPATH", "").split(os.pathsep)
+    env = {
+        **seeded.env,
+        "PYTHONPATH": os.pathsep.join(str(REPO_ROOT / entry) for entry in search_path if entry),
+    }
+    for cwd in (REPO_ROOT, tmp_path):
+        result = subprocess.run(
+            [sys.executable, str(MANAGE_PY), "seed_demo"],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        python = expected_shell_path(sys.executable, cwd)
+        manage_py = expected_shell_path(MANAGE_PY, cwd)
+        assert f"start the server first: {python} {manage_py} runserver)" in result.stdout
+        assert f"make a login with: {python} {manage_py} createsuperuser)" in result.stdout
+
+
 # --- A live server on the seeded database -------------------------------------------------------
 
 

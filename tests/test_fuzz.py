@@ -14,7 +14,6 @@ tested one by one in tests/test_api_*.py.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections import Counter
 from typing import Any
@@ -29,6 +28,7 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
 from tests import factories
+from tests.fuzz_rules import bend_positive_body
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 
@@ -63,30 +63,7 @@ def obey_unwritten_rules(case: Any, world: dict[str, Any]) -> None:
     if positive and case.operation.path == "/api/panel/get/" and "page" in (case.query or {}):
         # A page past the last one is a 400 on `page`; the first page always exists.
         case.query["page"] = 1
-    if not positive or not isinstance(case.body, dict):
-        return
-    body = case.body
-    if case.operation.path.endswith("/create/"):
-        body["category_uuid"] = world["category"]
-        distributions = (body.get("question_distributions") or [{}])[: len(world["pairs"])]
-        for distribution, (topic, subtopic) in zip(distributions, world["pairs"], strict=False):
-            distribution["topic_uuid"], distribution["subtopic_uuid"] = topic, subtopic
-            # The bank holds five questions of each difficulty per subtopic.
-            for difficulty in ("easy", "medium", "hard"):
-                distribution[difficulty] = min(distribution.get(difficulty, 0), 5)
-            distribution["easy"] = max(distribution["easy"], 1)
-        body["question_distributions"] = distributions
-        body["total_number_of_questions"] = sum(
-            d[k] for d in distributions for k in ("easy", "medium", "hard")
-        )
-        if "candidate_uuids" in body:
-            count = min(len(set(body["candidate_uuids"])), len(world["candidates"]))
-            body["candidate_uuids"] = world["candidates"][:count]
-        body.setdefault("start_datetime", None)
-    if "start_datetime" in body or "end_datetime" in body:
-        start = factories.future(1).replace(microsecond=0)
-        body["start_datetime"] = factories.iso(start)
-        body["end_datetime"] = factories.iso(start + dt.timedelta(hours=8))
+    bend_positive_body(case, world, now=factories.future(0))
 
 
 # Statuses seen per (method, path template, role): proof that the fuzzing reached the success paths.

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shlex
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -36,6 +39,8 @@ PASSWORD = "demo-password"
 QUESTIONS_PER_DIFFICULTY = 5
 NO_ORGANIZATION_USERNAME = "no-org-user"
 BASE_URL = "http://127.0.0.1:8000"
+# example_project/manage.py, four levels up from this file.
+MANAGE_PY = Path(__file__).resolve().parents[3] / "manage.py"
 
 # Summary key and membership role of each seeded user; usernames are "<slug>-<key>".
 ROLES: tuple[tuple[str, str], ...] = (
@@ -282,6 +287,21 @@ def build_summary() -> dict[str, Any]:
 # --- Printing it -------------------------------------------------------------------------------
 
 
+def shell_path(path: str | os.PathLike[str], cwd: str | os.PathLike[str] | None = None) -> str:
+    """``path`` as a reader would type it in ``cwd``: relative when inside it, else absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, cwd if cwd is not None else os.getcwd())
+    if relative.startswith(os.pardir):
+        return shlex.quote(absolute)
+    # "./python", not "python": a bare name would be looked up on PATH instead.
+    return shlex.quote(relative if os.sep in relative else f".{os.sep}{relative}")
+
+
+def manage_command(*args: str) -> str:
+    """A ``manage.py`` command line that uses the interpreter running this command (the venv's)."""
+    return " ".join([shell_path(sys.executable), shell_path(MANAGE_PY), *args])
+
+
 def create_panel_example(organization: dict[str, Any]) -> dict[str, Any]:
     """A valid create request for ``organization``: its first category, tomorrow 09:00-18:00."""
     category = organization["categories"][0]
@@ -349,7 +369,7 @@ def render_text(
     payload = json.dumps(create_panel_example(first))
     lines += [
         "",
-        "Try the API (start the server first: python example_project/manage.py runserver):",
+        f"Try the API (start the server first: {manage_command('runserver')}):",
         f"  # list {first['name']}'s interview panels as {first['users']['hr']['username']}",
         f'  curl -H "Authorization: Bearer {token}" {BASE_URL}/api/panel/get/',
         f"  # create one from the {first['categories'][0]['name']} category",
@@ -358,8 +378,7 @@ def render_text(
         f"    -d {shlex.quote(payload)}",
         "",
         f"Interactive API docs: {BASE_URL}/api/docs/ (ReDoc: /api/redoc/, schema: /api/schema/)",
-        f"Admin site: {BASE_URL}/admin/ "
-        "(make a login with: python example_project/manage.py createsuperuser)",
+        f"Admin site: {BASE_URL}/admin/ (make a login with: {manage_command('createsuperuser')})",
     ]
     return "\n".join(lines)
 

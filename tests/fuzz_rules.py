@@ -1,0 +1,66 @@
+"""The API's rules that OpenAPI cannot express, applied to Schemathesis' positive cases.
+
+Shared by the in-process fuzzing (tests/test_fuzz.py) and the CLI run against a live server
+(tests/live/): both bend a *positive* create/update body so that "valid data is accepted" is
+checked for real. Pure Python (no Django), so the CLI's hooks module can import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypedDict
+
+# The example project's and the test factories' banks hold this many questions per difficulty.
+QUESTIONS_PER_DIFFICULTY = 5
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class World(TypedDict):
+    """What a positive body of one organization may name: its category, (topic, subtopic) pairs
+    of that category, and its candidates' UUIDs."""
+
+    category: str
+    pairs: list[tuple[str, str]]
+    candidates: list[str]
+
+
+def is_positive(case: Any) -> bool:
+    """Whether Schemathesis generated ``case`` as data the schema calls valid."""
+    return case.meta is not None and case.meta.generation.mode.is_positive
+
+
+def iso(value: dt.datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``, as the API writes datetimes."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) -> None:
+    """Bend a positive create/update body to the rules the schema cannot express.
+
+    Distributions name the world's subtopics and add up to the total, candidates are the
+    world's, and the start lies in the future (``now`` + 1 h) with the end 8 h after it.
+    """
+    if not is_positive(case) or not isinstance(case.body, dict):
+        return
+    body = case.body
+    if case.operation.path.endswith("/create/"):
+        body["category_uuid"] = world["category"]
+        distributions = (body.get("question_distributions") or [{}])[: len(world["pairs"])]
+        for distribution, (topic, subtopic) in zip(distributions, world["pairs"], strict=False):
+            distribution["topic_uuid"], distribution["subtopic_uuid"] = topic, subtopic
+            for difficulty in DIFFICULTIES:
+                distribution[difficulty] = min(
+                    distribution.get(difficulty, 0), QUESTIONS_PER_DIFFICULTY
+                )
+            distribution["easy"] = max(distribution["easy"], 1)
+        body["question_distributions"] = distributions
+        body["total_number_of_questions"] = sum(d[k] for d in distributions for k in DIFFICULTIES)
+        if "candidate_uuids" in body:
+            count = min(len(set(body["candidate_uuids"])), len(world["candidates"]))
+            body["candidate_uuids"] = world["candidates"][:count]
+        body.setdefault("start_datetime", None)
+    if "start_datetime" in body or "end_datetime" in body:
+        now = now if now is not None else dt.datetime.now(dt.UTC)
+        start = (now + dt.timedelta(hours=1)).replace(microsecond=0)
+        body["start_datetime"] = iso(start)
+        body["end_datetime"] = iso(start + dt.timedelta(hours=8))

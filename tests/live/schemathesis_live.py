@@ -1,0 +1,379 @@
+"""The Schemathesis CLI against a live example server, as HR and as a member (CI, item 19).
+
+    python -m tests.live.schemathesis_live [--port N] [--max-examples 100] [--seed N]
+
+Creates a fresh database (SQLite in a temporary directory, or the database ``DATABASE_URL``
+names), runs ``seed_demo --json``, starts the example project under gunicorn (runserver when
+gunicorn is not installed) on 127.0.0.1, runs ``schemathesis run --checks all`` against
+``/api/schema/`` once per role with the hooks of ``tests/live/schemathesis_hooks.py``, checks
+that creates, updates and deletes really succeeded, stops the server, and exits non-zero on any
+failure. See docs/openapi.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MANAGE_PY = REPO_ROOT / "example_project" / "manage.py"
+ROLES = ("hr", "member")
+LIST = "/api/panel/get/"
+CREATE = "/api/panel/create/"
+READ = "/api/panel/get/{interview_panel_uuid}/"
+UPDATE = "/api/panel/update/{interview_panel_uuid}/"
+DELETE = "/api/panel/delete/{interview_panel_uuid}/"
+# (method, path, status) each role must have seen at least once: proof that the hooks let the
+# fuzzing reach the success paths (and, for the member, the permission check on real panels).
+MUST_REACH: dict[str, tuple[tuple[str, str, int], ...]] = {
+    "hr": (
+        ("POST", CREATE, 201),
+        ("GET", LIST, 200),
+        ("GET", READ, 200),
+        ("PUT", UPDATE, 200),
+        ("PATCH", UPDATE, 200),
+        ("DELETE", DELETE, 200),
+        ("GET", READ, 404),
+    ),
+    "member": (
+        ("GET", LIST, 200),
+        ("GET", READ, 200),
+        ("POST", CREATE, 403),
+        ("PATCH", UPDATE, 403),
+        ("DELETE", DELETE, 403),
+    ),
+}
+
+# The last line of a logged traceback: "package.module.SomeError: message".
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Locked|Timeout)\b.*")
+
+
+def log(message: str) -> None:
+    print(f"[live-schemathesis] {message}", flush=True)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def project_env(database_url: str) -> dict[str, str]:
+    """The environment of the example project's processes."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "tests.live.settings"
+    env["DATABASE_URL"] = database_url
+    # Production-like: no debug pages, so an HTML error is what a real deployment would send.
+    env["DJANGO_DEBUG"] = "0"
+    # The repository root, for `tests.live.schemathesis_hooks` and `tests.fuzz_rules`.
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    )
+    return env
+
+
+def seed(env: dict[str, str]) -> dict[str, Any]:
+    """Migrate and seed the demo data; the identifiers and tokens ``seed_demo --json`` prints."""
+    result = subprocess.run(
+        [sys.executable, str(MANAGE_PY), "seed_demo", "--json"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"seed_demo failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    """gunicorn (two workers) or, without it, runserver, on 127.0.0.1:``port``."""
+    if importlib.util.find_spec("gunicorn") is not None:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "example_project.wsgi:application",
+            "--pythonpath",
+            str(REPO_ROOT / "example_project"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "60",
+        ]
+    else:
+        command = [sys.executable, str(MANAGE_PY), "runserver", f"127.0.0.1:{port}", "--noreload"]
+    log(f"starting {command[2] if command[1] == '-m' else 'runserver'} on 127.0.0.1:{port}")
+    with log_path.open("w") as log_file:
+        return subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+
+
+def wait_for(server: subprocess.Popen, url: str, log_path: Path, timeout: float = 60) -> None:
+    """Return once ``url`` answers; exit when the server dies or stays silent."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.poll() is not None:
+            sys.exit(f"the server exited {server.returncode}:\n{log_path.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.exit(f"the server did not answer within {timeout} s:\n{log_path.read_text()}")
+            time.sleep(0.3)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def world(organization: dict[str, Any], category: dict[str, Any]) -> dict[str, Any]:
+    """What valid bodies of ``organization`` may name (see ``tests.fuzz_rules.World``)."""
+    return {
+        "category": category["uuid"],
+        "pairs": [(t["uuid"], t["subtopics"][0]["uuid"]) for t in category["topics"]],
+        "candidates": [candidate["uuid"] for candidate in organization["candidates"]],
+    }
+
+
+def create_body(own: dict[str, Any], name: str) -> dict[str, Any]:
+    """A valid create body of the world ``own``: one question per difficulty and subtopic."""
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
+    return {
+        "name": name,
+        "total_number_of_questions": 3 * len(own["pairs"]),
+        "start_datetime": start.isoformat().replace("+00:00", "Z"),
+        "end_datetime": (start + dt.timedelta(hours=8)).isoformat().replace("+00:00", "Z"),
+        "category_uuid": own["category"],
+        "question_distributions": [
+            {"topic_uuid": topic, "subtopic_uuid": subtopic, "easy": 1, "medium": 1, "hard": 1}
+            for topic, subtopic in own["pairs"]
+        ],
+        "candidate_uuids": own["candidates"][:2],
+    }
+
+
+def create_panels(base_url: str, token: str, body: dict[str, Any], count: int) -> list[str]:
+    """Create ``count`` panels through the API; their UUIDs."""
+    uuids = []
+    for _ in range(count):
+        request = urllib.request.Request(
+            base_url + CREATE,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            uuids.append(json.load(response)["data"]["uuid"])
+    return uuids
+
+
+def build_context(summary: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """The hooks' view of the demo data: Acme is the caller, Globex the stranger."""
+    acme, globex = summary["organizations"]
+    acme_bank = acme["categories"][0]
+    # Globex's own category, which Acme cannot see.
+    acme_categories = {category["uuid"] for category in acme["categories"]}
+    globex_bank = next(c for c in globex["categories"] if c["uuid"] not in acme_categories)
+    own, foreign = world(acme, acme_bank), world(globex, globex_bank)
+    example = create_body(own, "Live fuzzing panel")
+    return {
+        "base_url": base_url,
+        "hr_token": acme["users"]["hr"]["token"],
+        "own": own,
+        "foreign": foreign,
+        "create_example": example,
+        "own_panels": create_panels(base_url, acme["users"]["hr"]["token"], example, 6),
+        "foreign_panels": create_panels(
+            base_url, globex["users"]["hr"]["token"], create_body(foreign, "Globex panel"), 3
+        ),
+    }
+
+
+def run_schemathesis(
+    role: str, token: str, args: argparse.Namespace, env: dict[str, str], work: Path
+) -> tuple[int, list[list[Any]]]:
+    """One ``schemathesis run`` as ``role``: its exit code and the statuses the hooks saw."""
+    stats = work / f"stats-{role}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{args.base_url}/api/schema/",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(args.max_examples),
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--seed",
+        str(args.seed),
+        "--workers",
+        str(args.workers),
+        "--phases",
+        args.phases,
+        "--generation-database",
+        "none",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(args.report_dir / f"junit-{role}.xml"),
+        "--no-color",
+    ]
+    log(f"as {role}: {' '.join(command[3:])}".replace(token, "<token>"))
+    run_env = {
+        **env,
+        "SCHEMATHESIS_HOOKS": "tests.live.schemathesis_hooks",
+        "LIVE_FUZZ_CONTEXT": str(work / "context.json"),
+        "LIVE_FUZZ_STATS": str(stats),
+        "LIVE_FUZZ_ROLE": role,
+        "LIVE_FUZZ_SEED": str(args.seed),
+    }
+    # In the temporary directory: the CLI keeps a crash cache (.schemathesis/) in its cwd.
+    code = subprocess.run(command, cwd=work, env=run_env, check=False).returncode
+    rows = json.loads(stats.read_text()) if stats.exists() else []
+    return code, rows
+
+
+def unreached(role: str, rows: list[list[Any]]) -> list[tuple[str, str, int]]:
+    """The success (or permission) paths ``role`` should have reached and did not."""
+    # The hooks' own creates ("setup") prove nothing about the fuzzed requests.
+    seen = {
+        (method, path, status)
+        for row_role, method, path, status, _count in rows
+        if row_role != "setup"
+    }
+    return [expected for expected in MUST_REACH[role] if expected not in seen]
+
+
+def setup_failures(rows: list[list[Any]]) -> list[str]:
+    """The hooks' own creates that the server answered with a 5xx."""
+    return [
+        f"the hooks' {method} {path} answered {status} x{count}"
+        for role, method, path, status, count in rows
+        if role == "setup" and status >= 500
+    ]
+
+
+def print_statuses(role: str, rows: list[list[Any]]) -> None:
+    """What the server answered per operation: the run's coverage at a glance."""
+    log(f"as {role}, statuses per operation (count):")
+    by_operation: dict[tuple[str, str, str], list[str]] = {}
+    for row_role, method, path, status, count in rows:
+        by_operation.setdefault((row_role, method, path), []).append(f"{status} x{count}")
+    for (row_role, method, path), statuses in sorted(by_operation.items()):
+        prefix = "  (hooks) " if row_role == "setup" else "  "
+        log(f"{prefix}{method} {path}: {', '.join(statuses)}")
+
+
+def server_errors(server_log: str) -> Counter[tuple[str, str]]:
+    """(request, exception) of each 500 the server logged, counted: the cause behind a failure."""
+    errors: Counter[tuple[str, str]] = Counter()
+    request = exception = ""
+    for line in [*server_log.splitlines(), "Internal Server Error: <end>"]:
+        if line.startswith("Internal Server Error: "):
+            if request:
+                errors[(request, exception or "(no traceback)")] += 1
+            request, exception = line.removeprefix("Internal Server Error: "), ""
+        elif request and EXCEPTION_LINE.match(line):
+            exception = line.strip()[:200]
+    return errors
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("LIVE_FUZZ_PORT", 0)),
+        help="port on 127.0.0.1 (default: a free one)",
+    )
+    parser.add_argument(
+        "--max-examples", type=int, default=int(os.environ.get("LIVE_FUZZ_EXAMPLES", 100))
+    )
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("LIVE_FUZZ_SEED", 0)))
+    parser.add_argument("--workers", default="2", help="schemathesis --workers (default 2)")
+    parser.add_argument(
+        "--phases", default="examples,coverage,fuzzing,stateful", help="schemathesis --phases"
+    )
+    parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated: hr,member")
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="where the JUnit reports go (default: the temporary directory, removed afterwards)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.port = args.port or free_port()
+    args.base_url = f"http://127.0.0.1:{args.port}"
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="live-schemathesis-") as tmp:
+        work = Path(tmp)
+        args.report_dir = args.report_dir or work
+        args.report_dir.mkdir(parents=True, exist_ok=True)
+        database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{work / 'live.sqlite3'}"
+        log(f"database: {database_url.split('@')[-1]}")
+        env = project_env(database_url)
+        summary = seed(env)
+        server_log = work / "server.log"
+        server = start_server(env, args.port, server_log)
+        failures: list[str] = []
+        try:
+            wait_for(server, f"{args.base_url}/api/schema/", server_log)
+            (work / "context.json").write_text(json.dumps(build_context(summary, args.base_url)))
+            users = summary["organizations"][0]["users"]
+            for role in args.roles.split(","):
+                code, rows = run_schemathesis(role, users[role]["token"], args, env, work)
+                print_statuses(role, rows)
+                if code:
+                    failures.append(f"schemathesis as {role} exited {code}")
+                failures += setup_failures(rows)
+                missing = unreached(role, rows)
+                if missing:
+                    failures.append(f"as {role}, never answered: {missing}")
+        finally:
+            stop_server(server)
+            errors = server_errors(server_log.read_text())
+            for (request, exception), count in errors.items():
+                failures.append(f"server error x{count}: {request} -> {exception}")
+    log(f"finished in {time.monotonic() - started:.0f} s")
+    for failure in failures:
+        log(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
