@@ -369,7 +369,7 @@ def test_empty_distributions_are_400(tenant, hr_client):
 
     errors = assert_error(post(hr_client, payload), 400)
 
-    assert "question_distributions" in errors
+    assert errors == {"question_distributions": ["This list may not be empty."]}
 
 
 def test_name_longer_than_255_is_400(tenant, hr_client):

@@ -87,9 +87,7 @@ def test_distributions_past_the_cap_are_400_naming_the_cap(tenant, hr_client, se
     body = assert_400(create(hr_client, factories.panel_payload(tenant.category)))
 
     assert body["errors"] == {
-        "question_distributions": {
-            "non_field_errors": ["Ensure this field has no more than 1 elements."]
-        }
+        "question_distributions": ["Ensure this field has no more than 1 elements."]
     }
     assert row_counts() == (0, 0, 0)
 

@@ -8,7 +8,6 @@ query strings (cache busters and the like).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from typing import Any
 
@@ -16,13 +15,17 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Subquery
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .conf import panel_settings
 from .models import Category, InterviewPanel
 from .querysets import PanelQuerySet
-from .serializers import AwareDateTimeField
+from .serializers import (
+    MAX_NAME_LENGTH,
+    AwareDateTimeField,
+    parse_canonical_uuid,
+    parse_offset_datetime,
+)
 
 # Each ordering also sorts by id in the same direction: panels that tie (same instant, same
 # name) keep one stable order across pages, and one index per ordering serves both directions.
@@ -40,11 +43,6 @@ _EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 _LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-# The canonical 8-4-4-4-12 form OpenAPI's `uuid` format means; Python's UUID() also takes
-# braces, URNs and bare hex.
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-
 class StrictBooleanField(forms.Field):
     """``true`` or ``false``, as JSON spells them; anything else is an error."""
 
@@ -59,11 +57,31 @@ class StrictBooleanField(forms.Field):
 
 
 class CanonicalUUIDField(forms.UUIDField):
-    """A UUID written ``xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` (any case)."""
+    """A UUID in its canonical form (``parse_canonical_uuid``), the rule of paths and bodies."""
 
     def to_python(self, value: Any) -> uuid.UUID | None:
-        if isinstance(value, str) and value.strip() and not _UUID.fullmatch(value.strip()):
+        if value in self.empty_values:
+            return None
+        parsed = parse_canonical_uuid(value)
+        if parsed is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+class SearchField(forms.CharField):
+    """Text to look for in names; its length, as sent, is checked before anything else."""
+
+    default_error_messages = {
+        "max_length": _("Ensure this value has at most %(limit_value)d characters."),
+    }
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, str) and self.max_length is not None and len(value) > self.max_length:
+            raise ValidationError(
+                self.error_messages["max_length"],
+                code="max_length",
+                params={"limit_value": self.max_length},
+            )
         return super().to_python(value)
 
 
@@ -77,16 +95,11 @@ class AwareDateTimeFormField(forms.Field):
     def to_python(self, value: Any) -> dt.datetime | None:
         if value in self.empty_values:
             return None
-        text = str(value).strip()
         try:
-            # Printable ASCII only, as in request bodies: fromisoformat takes any separator.
-            parsed = parse_datetime(text) if text.isascii() and text.isprintable() else None
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if parsed.tzinfo is None or parsed.utcoffset() is None:
-            raise ValidationError(self.error_messages["naive"], code="naive")
+            parsed = parse_offset_datetime(value)
+        except ValueError as exc:
+            code = str(exc)
+            raise ValidationError(self.error_messages[code], code=code) from None
         try:
             return parsed.astimezone(dt.UTC)
         except (OverflowError, ValueError):
@@ -100,6 +113,12 @@ class CanonicalUUIDFilter(django_filters.UUIDFilter):
     """Filter on a UUID in its canonical form."""
 
     field_class = CanonicalUUIDField
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Filter on text contained in the name."""
+
+    field_class = SearchField
 
 
 class StrictBooleanFilter(django_filters.Filter):
@@ -140,9 +159,11 @@ class PanelFilterSet(django_filters.FilterSet):
     category = CanonicalUUIDFilter(
         method="filter_category", help_text=_("UUID of the panels' category.")
     )
-    search = django_filters.CharFilter(
+    # No name is longer, so a longer search could match nothing.
+    search = SearchFilter(
         field_name="name",
         lookup_expr="icontains",
+        max_length=MAX_NAME_LENGTH,
         help_text=_("Panels whose name contains this text, ignoring case."),
     )
     start_after = AwareDateTimeFilter(

@@ -6,6 +6,7 @@ output for the schema. ``tests/test_schema.py`` keeps the two in step.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -22,7 +23,13 @@ from rest_framework import serializers
 
 from .filters import ORDERINGS, PanelFilterSet
 from .pagination import PAGE, PAGE_SIZE
-from .serializers import PanelCreateSerializer, PanelUpdateSerializer
+from .serializers import (
+    MAX_DATETIME_LENGTH,
+    MAX_NAME_LENGTH,
+    AwareDateTimeField,
+    PanelCreateSerializer,
+    PanelUpdateSerializer,
+)
 
 TAG = "Interview panels"
 
@@ -77,6 +84,27 @@ class PanelAutoSchema(AutoSchema):
             if links:
                 response["links"] = links
         return operation
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        if isinstance(field, AwareDateTimeField):
+            schema["maxLength"] = MAX_DATETIME_LENGTH
+        # drf-spectacular writes a blank-allowed string with a pattern as `oneOf: [it, ""]`; when
+        # the pattern itself accepts "" both branches match "" and oneOf refuses it: one schema.
+        branches = schema.get("oneOf")
+        if (
+            branches
+            and len(branches) == 2
+            and branches[1] == {"type": "string", "maxLength": 0}
+            and _accepts_empty_string(branches[0])
+        ):
+            schema.update(schema.pop("oneOf")[0])
+
+
+def _accepts_empty_string(schema: dict[str, Any]) -> bool:
+    if schema.get("type") != "string" or "format" in schema or schema.get("minLength", 0) > 0:
+        return False
+    return "pattern" not in schema or re.search(schema["pattern"], "") is not None
 
 
 # --- Output shapes ----------------------------------------------------------------------------
@@ -155,14 +183,16 @@ def envelope(name: str, data: Any | None) -> serializers.Serializer:
 
 
 # --- Examples (from the API document) -----------------------------------------------------------
+# The API document's, with the panel moved to 2099: a request example must be one the server
+# accepts (tests/test_hardening_input.py), and an end in the past is refused.
 
 PANEL_EXAMPLE = {
     "uuid": "123e4567-e89b-12d3-a456-426614174007",
     "name": "Python Developer Interview - 2024",
     "description": "Technical interview for Python developer position",
     "total_number_of_questions": 10,
-    "start_datetime": "2024-12-01T09:00:00Z",
-    "end_datetime": "2024-12-01T18:00:00Z",
+    "start_datetime": "2099-12-01T09:00:00Z",
+    "end_datetime": "2099-12-01T18:00:00Z",
     "is_active": True,
     "organization": "123e4567-e89b-12d3-a456-426614174008",
     "created_at": "2024-11-30T10:00:00Z",
@@ -186,7 +216,7 @@ PANEL_EXAMPLE = {
             "candidate_name": "John Doe",
             "candidate_email": "john.doe@example.com",
             "token": "abc123def456ghi789jkl012mno345pq",
-            "token_expires_at": "2024-12-01T18:00:00Z",
+            "token_expires_at": "2099-12-01T18:00:00Z",
             "score": 0,
         }
     ],
@@ -196,8 +226,8 @@ CREATE_REQUEST_EXAMPLE = {
     "name": "Python Developer Interview - 2024",
     "description": "Technical interview for Python developer position",
     "total_number_of_questions": 10,
-    "start_datetime": "2024-12-01T09:00:00Z",
-    "end_datetime": "2024-12-01T18:00:00Z",
+    "start_datetime": "2099-12-01T09:00:00Z",
+    "end_datetime": "2099-12-01T18:00:00Z",
     "category_uuid": "123e4567-e89b-12d3-a456-426614174000",
     "question_distributions": [
         {
@@ -224,8 +254,8 @@ CREATE_REQUEST_EXAMPLE = {
 UPDATE_REQUEST_EXAMPLE = {
     "name": "Updated Interview Panel Name",
     "description": "Updated description",
-    "start_datetime": "2024-12-02T09:00:00Z",
-    "end_datetime": "2024-12-02T18:00:00Z",
+    "start_datetime": "2099-12-02T09:00:00Z",
+    "end_datetime": "2099-12-02T18:00:00Z",
 }
 
 
@@ -293,14 +323,19 @@ UUID_QUERY = {
     "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
 }
 
+# The FilterSet reads datetimes as request bodies do, length cap included; any instant is a bound.
+DATETIME_QUERY = {"type": "string", "format": "date-time", "maxLength": MAX_DATETIME_LENGTH}
+
 # The list's query parameters: the FilterSet's, then pagination.
 LIST_PARAMETERS = [
     _filter_parameter("is_active", OpenApiTypes.BOOL),
     _filter_parameter("category", UUID_QUERY),
     # No NUL: the database could not compare it (the FilterSet refuses it with a 400).
-    _filter_parameter("search", {"type": "string", "pattern": "^[^\\u0000]*$"}),
-    _filter_parameter("start_after", OpenApiTypes.DATETIME),
-    _filter_parameter("start_before", OpenApiTypes.DATETIME),
+    _filter_parameter(
+        "search", {"type": "string", "pattern": "^[^\\u0000]*$", "maxLength": MAX_NAME_LENGTH}
+    ),
+    _filter_parameter("start_after", DATETIME_QUERY),
+    _filter_parameter("start_before", DATETIME_QUERY),
     _filter_parameter("candidate", UUID_QUERY),
     _filter_parameter("ordering", OpenApiTypes.STR, enum=list(ORDERINGS)),
     OpenApiParameter(

@@ -24,7 +24,7 @@ from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
 from .querysets import PanelQuerySet
 from .renderers import PanelJSONRenderer
 from .responses import ensure_renderable, envelope_exception_handler, success
-from .serializers import PanelCreateSerializer, PanelUpdateSerializer
+from .serializers import PanelCreateSerializer, PanelUpdateSerializer, parse_canonical_uuid
 
 
 class PanelAPIView(APIView):
@@ -66,11 +66,12 @@ class PanelAPIView(APIView):
 
 
 def parse_panel_uuid(value: str) -> uuid.UUID:
-    """The panel UUID of a path; a malformed one is answered like a missing panel."""
-    try:
-        return uuid.UUID(value)
-    except (ValueError, TypeError, AttributeError):
-        raise PanelNotFound() from None
+    """The panel UUID of a path, in canonical form only; other text is answered like a missing
+    panel."""
+    parsed = parse_canonical_uuid(value)
+    if parsed is None:
+        raise PanelNotFound()
+    return parsed
 
 
 class PanelCreateView(PanelAPIView):
