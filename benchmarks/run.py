@@ -168,7 +168,9 @@ def count_queries(function: Callable[[], Any]) -> tuple[Any, int]:
 # --- Measurements -----------------------------------------------------------------------------
 
 
-def measure_lists(sizes: list[int], quick: bool) -> tuple[list[dict[str, Any]], dict[int, str]]:
+def measure_lists(
+    sizes: list[int], quick: bool, naive: bool = True
+) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """The list at each size (all panels in one page, and the default page) against the floors.
 
     Also returns each size's API token, for the HTTP measurement.
@@ -201,12 +203,11 @@ def measure_lists(sizes: list[int], quick: bool) -> tuple[list[dict[str, Any]], 
             floor_body, floor_queries = count_queries(floor_)
             assert json.loads(app_body) == json.loads(floor_body), "app and floor disagree"
             assert app_queries == floor_queries, (app_queries, floor_queries)
-            naive_ok = label.startswith("all") and size <= 200
-            if naive_ok:
-                naive = partial(_get_ok, client, "/bench/naive/")
-                naive_panels = json.loads(naive())["data"]["interview_panels"]
+            if naive and label.startswith("all") and size <= 200:
+                naive_ = partial(_get_ok, client, "/bench/naive/")
+                naive_panels = json.loads(naive_())["data"]["interview_panels"]
                 assert naive_panels == json.loads(app_body)["data"]["interview_panels"]
-                variants["naive"] = naive
+                variants["naive"] = naive_
             rounds = _list_rounds(size, quick)
             print(f"  timing {size} panels, {label}: {rounds} rounds ...", flush=True)
             times, collector = alternate(variants, rounds, warmup=1 if size > 200 else 2)
@@ -610,6 +611,8 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, few rounds: a smoke run")
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn measurement")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--no-creates", action="store_true", help="skip the create measurement")
     parser.add_argument("--output", type=Path, help="JSON report path")
     args = parser.parse_args()
 
@@ -624,8 +627,8 @@ def main() -> None:
         report: dict[str, Any] = {"environment": environment()}
         print(f"Benchmark on {report['environment']['database']}", flush=True)
         sizes = [20, 200] if args.quick else [20, 200, 2000]
-        report["lists"], tokens = measure_lists(sizes, args.quick)
-        report["creates"] = measure_creates([10, 100, 1000], args.quick)
+        report["lists"], tokens = measure_lists(sizes, args.quick, naive=not args.no_naive)
+        report["creates"] = [] if args.no_creates else measure_creates([10, 100, 1000], args.quick)
         if not args.no_http:
             report["http"] = measure_http(database_url, tokens[200], 200, args.quick)
         report["targets"] = evaluate(report)
