@@ -168,7 +168,9 @@ def count_queries(function: Callable[[], Any]) -> tuple[Any, int]:
 # --- Measurements -----------------------------------------------------------------------------
 
 
-def measure_lists(sizes: list[int], quick: bool) -> tuple[list[dict[str, Any]], dict[int, str]]:
+def measure_lists(
+    sizes: list[int], quick: bool, naive: bool = True
+) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """The list at each size (all panels in one page, and the default page) against the floors.
 
     Also returns each size's API token, for the HTTP measurement.
@@ -201,12 +203,11 @@ def measure_lists(sizes: list[int], quick: bool) -> tuple[list[dict[str, Any]], 
             floor_body, floor_queries = count_queries(floor_)
             assert json.loads(app_body) == json.loads(floor_body), "app and floor disagree"
             assert app_queries == floor_queries, (app_queries, floor_queries)
-            naive_ok = label.startswith("all") and size <= 200
-            if naive_ok:
-                naive = partial(_get_ok, client, "/bench/naive/")
-                naive_panels = json.loads(naive())["data"]["interview_panels"]
+            if naive and label.startswith("all") and size <= 200:
+                naive_ = partial(_get_ok, client, "/bench/naive/")
+                naive_panels = json.loads(naive_())["data"]["interview_panels"]
                 assert naive_panels == json.loads(app_body)["data"]["interview_panels"]
-                variants["naive"] = naive
+                variants["naive"] = naive_
             rounds = _list_rounds(size, quick)
             print(f"  timing {size} panels, {label}: {rounds} rounds ...", flush=True)
             times, collector = alternate(variants, rounds, warmup=1 if size > 200 else 2)
@@ -329,6 +330,9 @@ def measure_creates(candidate_counts: list[int], quick: bool) -> list[dict[str, 
 
 
 def _free_port() -> int:
+    # BENCH_PORT pins the port (a shared machine may reserve a range per user).
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -427,6 +431,9 @@ def measure_http(database_url: str, token: str, size: int, quick: bool) -> dict[
     result["app_over_plain"] = (
         targets_["app"]["requests_per_s"] / targets_["plain view"]["requests_per_s"]
     )
+    result["app_over_floor_view"] = (
+        targets_["app"]["requests_per_s"] / targets_["floor view"]["requests_per_s"]
+    )
     return result
 
 
@@ -471,11 +478,12 @@ def _load(
 # --- Report -----------------------------------------------------------------------------------
 
 TARGETS = {
-    "list_within_2x_of_floor_at_200": "app list <= 2x floor at 200 panels (all in one page)",
+    "list_within_1_2x_of_floor_at_200": "app list <= 1.2x floor at 200 panels (all in one page)",
     "list_10x_faster_than_naive_at_200": "app list >= 10x faster than naive at 200 panels",
     "list_growth_2000_over_200_at_most_11": "app list time 2,000 / 200 panels <= 11",
     "create_1000_within_3x_of_floor": "create with 1,000 candidates <= 3x raw inserts",
     "http_at_least_half_of_plain": "HTTP list requests/s >= 0.5x the plain view",
+    "http_at_least_0_8x_of_floor_view": "HTTP list requests/s >= 0.8x the floor view",
 }
 
 
@@ -490,7 +498,7 @@ def evaluate(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
     at_200 = lists.get((200, True))
     ratio = at_200["app_over_floor"] if at_200 else None
-    put("list_within_2x_of_floor_at_200", ratio, None if ratio is None else ratio <= 2)
+    put("list_within_1_2x_of_floor_at_200", ratio, None if ratio is None else ratio <= 1.2)
     ratio = at_200.get("naive_over_app") if at_200 else None
     put("list_10x_faster_than_naive_at_200", ratio, None if ratio is None else ratio >= 10)
     at_2000 = lists.get((2000, True))
@@ -510,6 +518,8 @@ def evaluate(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     http = report.get("http")
     ratio = http["app_over_plain"] if http else None
     put("http_at_least_half_of_plain", ratio, None if ratio is None else ratio >= 0.5)
+    ratio = http["app_over_floor_view"] if http else None
+    put("http_at_least_0_8x_of_floor_view", ratio, None if ratio is None else ratio >= 0.8)
     return outcome
 
 
@@ -545,14 +555,16 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "",
             f"| HTTP, {http['page']}, gunicorn 1 sync worker | Requests/s | p50 ms | p99 ms "
-            "| vs plain |",
-            "| --- | ---: | ---: | ---: | ---: |",
+            "| vs plain | vs floor view |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         plain = http["targets"]["plain view"]["requests_per_s"]
+        floor_view = http["targets"]["floor view"]["requests_per_s"]
         for name, target in http["targets"].items():
             lines.append(
                 f"| {name} | {target['requests_per_s']:.1f} | {target['p50_ms']:.1f} "
-                f"| {target['p99_ms']:.1f} | {target['requests_per_s'] / plain:.2f}x |"
+                f"| {target['p99_ms']:.1f} | {target['requests_per_s'] / plain:.2f}x "
+                f"| {target['requests_per_s'] / floor_view:.2f}x |"
             )
     lines += ["", "| Target | Measured | Met |", "| --- | ---: | --- |"]
     for outcome in report["targets"].values():
@@ -599,6 +611,8 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, few rounds: a smoke run")
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn measurement")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--no-creates", action="store_true", help="skip the create measurement")
     parser.add_argument("--output", type=Path, help="JSON report path")
     args = parser.parse_args()
 
@@ -613,8 +627,8 @@ def main() -> None:
         report: dict[str, Any] = {"environment": environment()}
         print(f"Benchmark on {report['environment']['database']}", flush=True)
         sizes = [20, 200] if args.quick else [20, 200, 2000]
-        report["lists"], tokens = measure_lists(sizes, args.quick)
-        report["creates"] = measure_creates([10, 100, 1000], args.quick)
+        report["lists"], tokens = measure_lists(sizes, args.quick, naive=not args.no_naive)
+        report["creates"] = [] if args.no_creates else measure_creates([10, 100, 1000], args.quick)
         if not args.no_http:
             report["http"] = measure_http(database_url, tokens[200], 200, args.quick)
         report["targets"] = evaluate(report)

@@ -25,4 +25,14 @@ INTERVIEW_PANELS = {
     # Large enough for the whole 2,000-panel list in one page: the benchmark measures how the
     # cost grows with the panels rendered, not only with the panels stored.
     "MAX_PAGE_SIZE": 2000,
+    # Large enough never to lower those pages (2,000 panels x 20 candidates), so app and floor
+    # answer the same page, while the app still pays for the budget's figure in its count query.
+    # benchmarks.amplification sets BENCH_CANDIDATE_BUDGET to compare with and without a budget.
+    "MAX_CANDIDATES_PER_PAGE": (
+        None
+        if os.environ.get("BENCH_CANDIDATE_BUDGET") == "off"
+        else int(os.environ.get("BENCH_CANDIDATE_BUDGET", "40000"))
+    ),
+    # The load generators send thousands of requests as one user: no rate limits here.
+    "THROTTLE_RATES": {},
 }

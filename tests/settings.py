@@ -76,6 +76,9 @@ REST_FRAMEWORK = {
         "django_interview_panels.authentication.BearerTokenAuthentication",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The app's rate limits are off for the suite (users' primary keys repeat across tests);
+    # tests/test_throttling.py switches them on.
+    "DEFAULT_THROTTLE_RATES": {"interview_panels_read": None, "interview_panels_write": None},
 }
 
 SPECTACULAR_SETTINGS = {

@@ -147,18 +147,102 @@ def test_an_organization_without_panels_has_one_empty_first_page(tenant, hr_clie
     assert response.json()["data"]["pagination"]["total_pages"] == 1
 
 
-def test_a_page_past_the_last_is_a_400_on_page(tenant, hr_client):
+def test_a_page_past_the_last_is_an_empty_page_linking_back_to_the_last(tenant, hr_client):
     make_panels(tenant, 3)
 
-    errors = assert_400(get(hr_client, "page_size=2&page=3"), "page")
+    response = get(hr_client, "page_size=2&page=3&search=Panel")
 
-    assert errors == {"page": ["Page 3 is beyond the last page, 2."]}
+    assert uuids(response) == []
+    assert response.json()["data"]["pagination"] == {
+        "count": 3,
+        "page": 3,
+        "page_size": 2,
+        "total_pages": 2,
+        "next": None,
+        "previous": "http://testserver/api/panel/get/?page=2&page_size=2&search=Panel",
+    }
 
 
-def test_a_huge_page_number_is_past_the_last_page(tenant, hr_client):
-    assert assert_400(get(hr_client, "page=" + "9" * 5000), "page")["page"][0].startswith(
-        "Page 1000000000000000000 is beyond"
-    )
+def test_a_huge_page_number_is_an_empty_page_past_the_last(tenant, hr_client):
+    make_panels(tenant, 1)
+
+    response = get(hr_client, "page=" + "9" * 5000)
+
+    assert uuids(response) == []
+    pagination = response.json()["data"]["pagination"]
+    assert pagination["page"] == 10**18
+    assert pagination["total_pages"] == 1
+    assert pagination["next"] is None
+    assert pagination["previous"] == "http://testserver/api/panel/get/?page=1&page_size=50"
+
+
+def test_a_page_past_the_last_of_no_panels_links_back_to_the_empty_first_page(tenant, hr_client):
+    pagination = get(hr_client, "page=2").json()["data"]["pagination"]
+
+    assert (pagination["count"], pagination["total_pages"], pagination["next"]) == (0, 1, None)
+    assert pagination["previous"] == "http://testserver/api/panel/get/?page=1&page_size=50"
+
+
+# --- The candidate budget of a page (MAX_CANDIDATES_PER_PAGE) -----------------------------------
+
+
+def candidate_budget(settings: Any, budget: int | None) -> None:
+    settings.INTERVIEW_PANELS = {
+        **getattr(settings, "INTERVIEW_PANELS", {}),
+        "MAX_CANDIDATES_PER_PAGE": budget,
+    }
+
+
+def assigned(response: Any) -> int:
+    return sum(len(panel["candidates"]) for panel in response.json()["data"]["interview_panels"])
+
+
+def walk(client: Any, query: str) -> list[Any]:
+    """Every page from the first, following ``next`` links."""
+    pages = [get(client, query)]
+    while (link := pages[-1].json()["data"]["pagination"]["next"]) is not None:
+        pages.append(get(client, urlsplit(link).query))
+    return pages
+
+
+def test_the_budget_lowers_the_page_size_so_every_page_fits_and_next_walks_all(
+    tenant, hr_client, settings
+):
+    # Candidates per panel, oldest first: the largest (3) decides the size of every page.
+    panels = [make_panels(tenant, 1, candidates=tenant.candidates[:n])[0] for n in (1, 3, 0, 2, 1)]
+    candidate_budget(settings, 6)
+
+    pages = walk(hr_client, "page_size=50")
+
+    assert [response.json()["data"]["pagination"]["page_size"] for response in pages] == [2] * 3
+    assert [response.json()["data"]["pagination"]["total_pages"] for response in pages] == [3] * 3
+    assert all(assigned(response) <= 6 for response in pages)
+    assert [uuid for response in pages for uuid in uuids(response)] == newest_first(panels)
+    # The reduced size is in the links, so page N is always panels 2(N-1) and 2N-1.
+    assert uuids(get(hr_client, "page=2&page_size=2")) == uuids(pages[1])
+
+
+def test_the_budget_is_decided_by_the_matching_panels_not_by_the_page(tenant, hr_client, settings):
+    make_panels(tenant, 1, candidates=tenant.candidates)  # "Panel 0", 3 candidates
+    make_panels(tenant, 2, candidates=tenant.candidates[:1])  # "Panel 0" and "Panel 1"
+    candidate_budget(settings, 3)
+
+    unfiltered = get(hr_client, "page_size=10").json()["data"]["pagination"]
+    small_only = get(hr_client, "page_size=10&search=Panel%201").json()["data"]["pagination"]
+
+    # The 3-candidate panel alone fills the budget: every page of this list holds one panel.
+    assert (unfiltered["page_size"], unfiltered["total_pages"]) == (1, 3)
+    assert (small_only["page_size"], small_only["total_pages"]) == (3, 1)
+
+
+def test_no_budget_keeps_the_requested_page_size(tenant, hr_client, settings):
+    make_panels(tenant, 3, candidates=tenant.candidates)
+    candidate_budget(settings, None)
+
+    response = get(hr_client, "page_size=3")
+
+    assert response.json()["data"]["pagination"]["page_size"] == 3
+    assert assigned(response) == 9
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "", " 2", "+2", "\uff12", "0x10"])

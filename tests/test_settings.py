@@ -48,6 +48,11 @@ def test_defaults_are_the_documented_values() -> None:
         "MAX_DESCRIPTION_LENGTH": 10000,
         "DEFAULT_PAGE_SIZE": 50,
         "MAX_PAGE_SIZE": 200,
+        "MAX_CANDIDATES_PER_PAGE": 10000,
+        "THROTTLE_RATES": {
+            "interview_panels_read": "120/minute",
+            "interview_panels_write": "30/minute",
+        },
     }
 
 

@@ -66,6 +66,16 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PAGE_SIZE": 50,
     # Largest `page_size` the list serves; a larger one is lowered to it.
     "MAX_PAGE_SIZE": 200,
+    # Most candidate assignments one list page may hold (None: no budget). The page size is
+    # lowered until the largest matching panel times the size fits, bounding a request's time
+    # and memory whatever the caps let panels hold.
+    "MAX_CANDIDATES_PER_PAGE": 10000,
+    # DRF throttle rates per scope, used when the host's DEFAULT_THROTTLE_RATES lacks the scope
+    # (a host value, None included, wins). Reads are the GETs; writes create, update and delete.
+    "THROTTLE_RATES": {
+        "interview_panels_read": "120/minute",
+        "interview_panels_write": "30/minute",
+    },
 }
 
 # Keys whose values are dotted paths, imported on first access.

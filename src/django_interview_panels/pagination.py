@@ -1,8 +1,11 @@
 """Page-number pagination of the panel list: ``page`` and ``page_size`` in, ``pagination`` out.
 
 Unlike DRF's ``PageNumberPagination``, a malformed ``page_size`` is an error rather than the
-default, and a page past the last one is a 400 on ``page`` rather than a 404: the request is
-wrong, not a resource missing.
+default, and a page past the last one is an empty 200 page (``previous`` links the last page)
+rather than a 404. ``MAX_CANDIDATES_PER_PAGE`` may lower the page size of a request: the size is
+chosen from the matching panels as a whole, never from the page's own rows, so that page N is
+always panels ``(N-1)*size`` to ``N*size - 1`` and the ``next`` links (which carry the size
+used) walk every panel exactly once.
 """
 
 from __future__ import annotations
@@ -11,14 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from .conf import panel_settings
+from .models import PanelCandidate
 
 PAGE = "page"
 PAGE_SIZE = "page_size"
@@ -34,6 +36,22 @@ class PageRequest:
 
     number: int
     size: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the list: its panels (unevaluated) and where it sits."""
+
+    number: int
+    # The page size used: the requested one, lowered by MAX_PAGE_SIZE and the candidate budget.
+    size: int
+    count: int
+    object_list: QuerySet
+
+    @property
+    def total_pages(self) -> int:
+        """At least 1: an organization without matching panels still has an empty page 1."""
+        return max(1, -(-self.count // self.size))
 
 
 def parse_page_request(query_params: Any) -> tuple[PageRequest, dict[str, list[str]]]:
@@ -60,33 +78,69 @@ def _positive_int(value: str | None, default: int) -> int | None:
 
 
 def paginate(queryset: QuerySet, page_request: PageRequest) -> Page:
-    """The requested page (one count query; its rows are left unevaluated)."""
-    paginator = Paginator(queryset, page_request.size)
-    if page_request.number > paginator.num_pages:
-        raise ValidationError(
-            {
-                PAGE: [
-                    _("Page %(page)d is beyond the last page, %(last)d.")
-                    % {"page": page_request.number, "last": paginator.num_pages}
-                ]
-            }
-        )
-    return paginator.page(page_request.number)
+    """The requested page, from one query (the count, with the budget's figure if it has one).
+
+    A page past the last one is empty and runs no further query.
+    """
+    budget = panel_settings.MAX_CANDIDATES_PER_PAGE
+    if budget is None:
+        count, most = queryset.count(), 0
+    else:
+        count, most = _count_and_largest_panel(queryset)
+    size = page_size_within_budget(page_request.size, most, budget)
+    page = Page(page_request.number, size, count, queryset.none())
+    if page.number > page.total_pages or count == 0:
+        return page
+    offset = (page.number - 1) * size
+    return Page(page.number, size, count, queryset[offset : offset + size])
+
+
+def page_size_within_budget(requested: int, most_candidates: int, budget: int | None) -> int:
+    """The largest size up to ``requested`` whose pages hold at most ``budget`` candidates.
+
+    ``most_candidates`` is the largest candidate count of any matching panel, so the bound holds
+    for every page of the list, not only this one. A single panel above the budget still gets a
+    page of its own (size 1): the per-panel cap bounds it.
+    """
+    if budget is None or most_candidates * requested <= budget:
+        return requested
+    return max(1, min(requested, budget // most_candidates))
+
+
+def _count_and_largest_panel(queryset: QuerySet) -> tuple[int, int]:
+    # One query: the count Page needs anyway, and the largest candidate count among the matching
+    # panels, a correlated count per panel that reads the assignments' panel index only.
+    assignments = (
+        PanelCandidate.objects.filter(panel_id=OuterRef("pk"))
+        .order_by()
+        .values("panel_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    figures = (
+        queryset.order_by()
+        .annotate(assigned=Subquery(assignments, output_field=IntegerField()))
+        .aggregate(count=Count("pk"), most=Max("assigned"))
+    )
+    return figures["count"], figures["most"] or 0
 
 
 def describe(page: Page, request: Request) -> dict[str, Any]:
-    """The response's ``pagination`` object; links keep every other query parameter."""
+    """The response's ``pagination`` object; links keep every other query parameter.
+
+    Past the last page, ``next`` is null and ``previous`` links the last page.
+    """
     url = request.build_absolute_uri()
-    size = page.paginator.per_page
+    last = page.total_pages
 
     def link(number: int) -> str:
-        return replace_query_param(replace_query_param(url, PAGE_SIZE, size), PAGE, number)
+        return replace_query_param(replace_query_param(url, PAGE_SIZE, page.size), PAGE, number)
 
     return {
-        "count": page.paginator.count,
+        "count": page.count,
         "page": page.number,
-        "page_size": size,
-        "total_pages": page.paginator.num_pages,
-        "next": link(page.number + 1) if page.has_next() else None,
-        "previous": link(page.number - 1) if page.has_previous() else None,
+        "page_size": page.size,
+        "total_pages": last,
+        "next": link(page.number + 1) if page.number < last else None,
+        "previous": link(min(page.number - 1, last)) if page.number > 1 else None,
     }

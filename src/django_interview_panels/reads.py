@@ -3,37 +3,63 @@
 The queries are the panel rows (organization and category joined in), their question
 distributions (topic and subtopic joined in) and their candidate assignments (candidate joined
 in). Rows are read with ``values_list``: model instances for the thousands of distributions and
-assignments of a page would cost several times everything else in the request. Candidates are
-the exception, because ``CANDIDATE_NAME`` and ``CANDIDATE_EMAIL`` take a candidate instance:
-each distinct candidate is built once, with ``Model.from_db``, from columns of the same query.
+assignments of a page would cost several times everything else in the request. With the default
+``CANDIDATE_NAME`` and ``CANDIDATE_EMAIL`` the candidate's name and email columns are read as
+they are; custom callables take a candidate instance, so then each distinct candidate is built
+once, with ``Model.from_db``, from columns of the same query.
+
+On SQLite and PostgreSQL, UUID columns are read as canonical text made by the database (no
+``uuid.UUID`` parsed and formatted back), SQLite's datetimes as their stored text, and each
+distinct datetime is formatted once per response (``token_expires_at`` is usually the panel's
+end).
 
 ``fetch`` runs every query; ``represent`` then builds plain dicts and never touches the database.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Func, QuerySet, TextField, UUIDField
 from django.utils import timezone
 
+from . import resolvers
 from .conf import panel_settings
-from .models import PanelCandidate, QuestionDistribution, get_candidate_model
+from .models import InterviewPanel, PanelCandidate, QuestionDistribution, get_candidate_model
 from .serializers import format_datetime
 
-_DISTRIBUTION_COLUMNS = (
-    "panel_id",
-    "uuid",
-    "topic__name",
-    "subtopic__name",
-    "easy",
-    "medium",
-    "hard",
-)
-_ASSIGNMENT_COLUMNS = ("panel_id", "uuid", "token", "token_expires_at", "score")
+# Backends on which the database writes a UUID column as canonical text (and, for SQLite,
+# datetimes as stored text) faster than Python converts and formats the values.
+_TEXT_VENDORS = frozenset({"sqlite", "postgresql"})
+
+
+class UUIDText(Func):
+    """A UUID column as its canonical, hyphenated, lower-case text."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        # Django stores a UUID as 32 lower-case hex digits (uuid.hex) in a char(32) column.
+        sql, params = compiler.compile(self.source_expressions[0])
+        pieces = [f"substr({sql}, {start}, {length})" for start, length in _HEX_GROUPS]
+        return " || '-' || ".join(pieces), list(params) * len(pieces)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql})::text", list(params)
+
+
+_HEX_GROUPS = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+
+
+class StoredText(Func):
+    """A SQLite datetime column as the text it stores, not parsed by the driver."""
+
+    template = "CAST(%(expressions)s AS TEXT)"
+    output_field = TextField()
 
 
 @dataclass(frozen=True)
@@ -42,9 +68,35 @@ class PanelRows:
 
     panels: list[tuple[Any, ...]]
     distributions: list[tuple[Any, ...]]
-    # Assignment columns, then one value per concrete field of the candidate model.
+    # Assignment columns, then the candidate's: (uuid, name, email) with the default resolvers,
+    # otherwise one value per concrete field of the candidate model.
     assignments: list[tuple[Any, ...]]
     database: str
+
+
+class _Columns:
+    """How each kind of column is selected on one database: as text where that is cheaper."""
+
+    def __init__(self, database: str) -> None:
+        vendor = connections[database].vendor
+        self.text = vendor in _TEXT_VENDORS
+        self.stored_datetimes = vendor == "sqlite"
+
+    def uuid(self, model: Any, path: str) -> Any:
+        """``path`` (a field of ``model`` or across relations) as text if it is a UUIDField."""
+        if self.text and isinstance(_field(model, path), UUIDField):
+            return UUIDText(path)
+        return path
+
+    def datetime(self, path: str) -> Any:
+        return StoredText(path) if self.stored_datetimes else path
+
+
+def _field(model: Any, path: str) -> Any:
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 def fetch(panels: QuerySet) -> PanelRows:
@@ -52,7 +104,8 @@ def fetch(panels: QuerySet) -> PanelRows:
 
     ``panels`` must carry the ``is_active`` annotation (``PanelQuerySet.with_is_active``).
     """
-    panel_rows = list(panels.values_list(*_panel_columns()))
+    columns = _Columns(panels.db)
+    panel_rows = list(panels.values_list(*_panel_columns(columns)))
     if not panel_rows:
         return PanelRows([], [], [], panels.db)
     ids = [row[0] for row in panel_rows]
@@ -60,32 +113,55 @@ def fetch(panels: QuerySet) -> PanelRows:
         QuestionDistribution.objects.using(panels.db)
         .filter(panel_id__in=ids)
         .order_by("id")
-        .values_list(*_DISTRIBUTION_COLUMNS)
+        .values_list(
+            "panel_id",
+            columns.uuid(QuestionDistribution, "uuid"),
+            "topic__name",
+            "subtopic__name",
+            "easy",
+            "medium",
+            "hard",
+        )
     )
-    candidate_columns = [f"candidate__{field.name}" for field in _candidate_fields()]
+    if _default_candidate_description():
+        candidate_columns = [
+            columns.uuid(PanelCandidate, f"candidate__{panel_settings.CANDIDATE_UUID_FIELD}"),
+            "candidate__name",
+            "candidate__email",
+        ]
+    else:
+        candidate_columns = [f"candidate__{field.name}" for field in _candidate_fields()]
     assignments = list(
         PanelCandidate.objects.using(panels.db)
         .filter(panel_id__in=ids)
         .order_by("id")
-        .values_list(*_ASSIGNMENT_COLUMNS, *candidate_columns)
+        .values_list(
+            "panel_id",
+            columns.uuid(PanelCandidate, "uuid"),
+            "token",
+            columns.datetime("token_expires_at"),
+            "score",
+            *candidate_columns,
+        )
     )
     return PanelRows(panel_rows, distributions, assignments, panels.db)
 
 
-def _panel_columns() -> tuple[str, ...]:
+def _panel_columns(columns: _Columns) -> tuple[Any, ...]:
     # The order is the one ``represent`` unpacks.
+    organization_uuid = f"organization__{panel_settings.ORGANIZATION_UUID_FIELD}"
     return (
         "id",
-        "uuid",
+        columns.uuid(InterviewPanel, "uuid"),
         "name",
         "description",
         "total_number_of_questions",
-        "start_datetime",
-        "end_datetime",
+        columns.datetime("start_datetime"),
+        columns.datetime("end_datetime"),
         "is_active",
-        f"organization__{panel_settings.ORGANIZATION_UUID_FIELD}",
-        "created_at",
-        "updated_at",
+        columns.uuid(InterviewPanel, organization_uuid),
+        columns.datetime("created_at"),
+        columns.datetime("updated_at"),
         "category__name",
     )
 
@@ -94,9 +170,23 @@ def _candidate_fields() -> list[Any]:
     return list(get_candidate_model()._meta.concrete_fields)
 
 
+def _default_candidate_description() -> bool:
+    """Whether name and email are the default resolvers over concrete ``name``/``email`` fields.
+
+    Then their values are the columns themselves, and no candidate instance is needed.
+    """
+    if (
+        panel_settings.CANDIDATE_NAME is not resolvers.candidate_name
+        or panel_settings.CANDIDATE_EMAIL is not resolvers.candidate_email
+    ):
+        return False
+    attnames = {field.attname for field in _candidate_fields()}
+    return {"name", "email"} <= attnames
+
+
 def represent(rows: PanelRows, *, include_tokens: bool) -> list[dict[str, Any]]:
     """The spec's Interview Panel objects, in the order of ``rows.panels``; runs no query."""
-    format_datetime = datetime_formatter()
+    format_datetime = datetime_formatter(rows.database)
     categories = {row[0]: row[11] for row in rows.panels}
     distributions: dict[int, list[dict[str, Any]]] = {panel_id: [] for panel_id in categories}
     for panel_id, uuid, topic, subtopic, easy, medium, hard in rows.distributions:
@@ -114,20 +204,43 @@ def represent(rows: PanelRows, *, include_tokens: bool) -> list[dict[str, Any]]:
         )
 
     candidates: dict[int, list[dict[str, Any]]] = {panel_id: [] for panel_id in categories}
-    describe_candidate = _candidate_describer(rows.database)
-    for panel_id, uuid, token, expires_at, score, *candidate_values in rows.assignments:
-        candidate_uuid, name, email = describe_candidate(candidate_values)
-        candidates[panel_id].append(
-            {
-                "uuid": str(uuid),
-                "candidate_uuid": candidate_uuid,
-                "candidate_name": name,
-                "candidate_email": email,
-                "token": token if include_tokens else None,
-                "token_expires_at": format_datetime(expires_at),
-                "score": score,
-            }
-        )
+    if _default_candidate_description():
+        for (
+            panel_id,
+            uuid,
+            token,
+            expires_at,
+            score,
+            candidate_uuid,
+            name,
+            email,
+        ) in rows.assignments:
+            candidates[panel_id].append(
+                {
+                    "uuid": str(uuid),
+                    "candidate_uuid": str(candidate_uuid),
+                    "candidate_name": name,
+                    "candidate_email": email,
+                    "token": token if include_tokens else None,
+                    "token_expires_at": format_datetime(expires_at),
+                    "score": score,
+                }
+            )
+    else:
+        describe_candidate = _candidate_describer(rows.database)
+        for panel_id, uuid, token, expires_at, score, *candidate_values in rows.assignments:
+            candidate_uuid, name, email = describe_candidate(candidate_values)
+            candidates[panel_id].append(
+                {
+                    "uuid": str(uuid),
+                    "candidate_uuid": candidate_uuid,
+                    "candidate_name": name,
+                    "candidate_email": email,
+                    "token": token if include_tokens else None,
+                    "token_expires_at": format_datetime(expires_at),
+                    "score": score,
+                }
+            )
 
     return [
         {
@@ -193,7 +306,23 @@ def _candidate_describer(database: str) -> Callable[[list[Any]], tuple[str, str,
     return describe
 
 
-def datetime_formatter() -> Callable[[dt.datetime], str]:
-    """``format_datetime`` with the current time zone looked up once, not once per value."""
+def datetime_formatter(database: str | None = None) -> Callable[[Any], str]:
+    """``format_datetime`` in the current time zone, each distinct value formatted once.
+
+    A value may be a datetime or, read from SQLite as stored text, a string that the backend's
+    own converter turns into the datetime Django would have returned.
+    """
     zone = timezone.get_current_timezone()
-    return lambda value: format_datetime(value, zone)
+    formatted: dict[Any, str] = {}
+    connection = connections[database] if database is not None else None
+
+    def format_once(value: Any) -> str:
+        text = formatted.get(value)
+        if text is None:
+            moment = value
+            if isinstance(value, str) and connection is not None:
+                moment = connection.ops.convert_datetimefield_value(value, None, connection)
+            text = formatted[value] = format_datetime(moment, zone)
+        return text
+
+    return format_once

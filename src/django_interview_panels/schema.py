@@ -430,7 +430,7 @@ list_schema = extend_schema(
         400: _error(
             "Invalid filter, ordering or page",
             "Invalid request data",
-            {"page": ["Page 3 is beyond the last page, 2."]},
+            {"page": ["A valid page is a positive integer."]},
         ),
         **_errors(401, 403, 429),
     },

@@ -25,6 +25,7 @@ from .querysets import PanelQuerySet
 from .renderers import PanelJSONRenderer
 from .responses import ensure_renderable, envelope_exception_handler, success
 from .serializers import PanelCreateSerializer, PanelUpdateSerializer, parse_canonical_uuid
+from .throttling import PanelRateThrottle
 
 
 class PanelAPIView(APIView):
@@ -38,6 +39,10 @@ class PanelAPIView(APIView):
 
     def get_exception_handler(self) -> Any:
         return envelope_exception_handler
+
+    def get_throttles(self) -> list[Any]:
+        # The host's throttles, then the app's read and write scopes (throttling.py).
+        return [*super().get_throttles(), PanelRateThrottle()]
 
     def get_authenticate_header(self, request: Request) -> str:
         # Unauthenticated is 401 even when the host's first authenticator (e.g. sessions) has no
