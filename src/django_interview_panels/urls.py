@@ -24,6 +24,6 @@ urlpatterns = [
     # Not operations of their own, so left out of the schema.
     path("update/", views.PanelUpdateView.as_view(schema=None)),
     path("delete/", views.PanelDeleteView.as_view(schema=None)),
-    # Everything else under the mount (DOTALL: a newline in the path is still a path).
-    re_path(r"^(?s:.*)$", views.PanelPathNotFoundView.as_view()),
+    # Everything else under the mount ([\s\S], not ".": a newline in the path is still a path).
+    re_path(r"^[\s\S]*$", views.PanelPathNotFoundView.as_view()),
 ]
