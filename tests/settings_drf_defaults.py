@@ -1,6 +1,7 @@
 """A host that follows the README Quickstart literally: DRF's defaults apart from authentication.
 
-In particular ``DEFAULT_SCHEMA_CLASS`` stays DRF's own ``rest_framework.schemas.openapi.AutoSchema``.
+In particular ``DEFAULT_SCHEMA_CLASS`` stays DRF's own
+``rest_framework.schemas.openapi.AutoSchema``. The app is mounted twice (``tests.urls_twice``).
 """
 
 from __future__ import annotations
