@@ -61,12 +61,12 @@ def test_responses_are_json_for_a_browser_accept_header(tenant, member_client):
     assert response["Content-Type"] == "application/json"
 
 
-def test_asking_for_html_only_is_406_in_the_envelope(tenant, member_client):
+def test_asking_for_html_only_still_gets_json_since_the_views_are_json_only(tenant, member_client):
     response = member_client.get("/api/panel/get/", HTTP_ACCEPT="text/html")
 
-    assert response.status_code == 406
+    assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json()["success"] is False
+    assert response.json()["success"] is True
 
 
 def test_schema_endpoint_answers_with_the_panel_paths(admin_client):

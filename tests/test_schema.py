@@ -48,6 +48,8 @@ def _served_operations() -> set[tuple[str, str]]:
         path = "/api/panel/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         view = pattern.callback.view_class
         assert issubclass(view, PanelAPIView)
+        if pattern.callback.initkwargs.get("schema", view.schema) is None:
+            continue  # the paths without a UUID and the catch-all: answers, not operations
         operations |= {(path, m) for m in HTTP_METHODS if hasattr(view, m)}
     return operations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.urls import Resolver404, resolve
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +21,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from .filters import ORDERINGS, PanelFilterSet
 from .pagination import PAGE, PAGE_SIZE
@@ -32,6 +34,8 @@ from .serializers import (
 )
 
 TAG = "Interview panels"
+# ``urls.app_name``; a mount under this instance namespace keeps the documented operationIds.
+APP_NAMESPACE = "interview_panels"
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -77,12 +81,28 @@ class PanelAutoSchema(AutoSchema):
     and delete (and check that a deleted panel stays gone).
     """
 
-    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
-        operation = super().get_operation(*args, **kwargs)
-        for status, response in (operation or {}).get("responses", {}).items():
-            links = LINKS.get((operation["operationId"], status))
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any
+    ) -> dict[str, Any] | None:
+        if "{" + api_settings.FORMAT_SUFFIX_KWARG + "}" in path:
+            # A host's format_suffix_patterns adds aliases the views answer like the plain path
+            # (JSON only): not operations of their own, whose operationIds would collide.
+            return None
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        # A second mount of the app (another instance namespace) gets its own operationIds, so
+        # the two never collide; its links point at the operations of the same mount.
+        prefix = mount_prefix(self.path)
+        operation_id = operation["operationId"]
+        for status, response in operation.get("responses", {}).items():
+            links = LINKS.get((operation_id, status))
             if links:
-                response["links"] = links
+                response["links"] = {
+                    prefix + target: {**link, "operationId": prefix + target}
+                    for target, link in links.items()
+                }
+        operation["operationId"] = prefix + operation_id
         return operation
 
     def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
@@ -105,6 +125,38 @@ def _accepts_empty_string(schema: dict[str, Any]) -> bool:
     if schema.get("type") != "string" or "format" in schema or schema.get("minLength", 0) > 0:
         return False
     return "pattern" not in schema or re.search(schema["pattern"], "") is not None
+
+
+def mount_prefix(path: str) -> str:
+    """``""`` for the app's default mount, ``"<instance namespace>_"`` for any other mount.
+
+    The namespace is found by resolving ``path`` (``{parameters}`` filled in) in the current
+    URLconf.
+    """
+    try:
+        match = resolve(re.sub(r"\{[^/{}]+\}", "0", path))
+    except Resolver404:
+        return ""
+    namespace = match.namespaces[-1] if match.namespaces else ""
+    if namespace in ("", APP_NAMESPACE):
+        return ""
+    return re.sub(r"\W", "_", namespace) + "_"
+
+
+def on_panel_schema(decorator: Any) -> Any:
+    """``decorator`` (an ``extend_schema``) applied so that it extends ``PanelAutoSchema``.
+
+    On a view method, ``extend_schema`` subclasses the method's own schema if it has one, else
+    the host's ``DEFAULT_SCHEMA_CLASS`` (read at import): with DRF's default class there,
+    drf-spectacular crashed generating the app's operations. Seeding the method with the app's
+    schema makes the host's choice irrelevant to the app's views.
+    """
+
+    def apply(method: Any) -> Any:
+        method.kwargs = {**getattr(method, "kwargs", {}), "schema": PanelAutoSchema}
+        return decorator(method)
+
+    return apply
 
 
 # --- Output shapes ----------------------------------------------------------------------------

@@ -6,10 +6,11 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,25 +18,44 @@ from rest_framework.views import APIView
 
 from . import pagination, reads, services
 from . import schema as api_schema
-from .exceptions import PanelNotFound
+from .exceptions import PanelNotFound, RuleViolation
 from .filters import PanelFilterSet, filter_errors
 from .models import InterviewPanel
 from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
+from .pinning import JSONOnlyNegotiation, pin_error_keys
 from .querysets import PanelQuerySet
 from .renderers import PanelJSONRenderer
 from .responses import ensure_renderable, envelope_exception_handler, success
 from .serializers import PanelCreateSerializer, PanelUpdateSerializer, parse_canonical_uuid
 from .throttling import PanelRateThrottle
 
+PANEL_UUID = "interview_panel_uuid"
+
 
 class PanelAPIView(APIView):
-    """Base of the app's views: the error envelope and organization-scoped reads."""
+    """Base of the app's views: the error envelope and organization-scoped reads.
+
+    Authentication and throttling come from the host's DRF settings; everything else that
+    shapes a response is pinned here (docs/api.md lists each setting).
+    """
 
     permission_classes = [IsOrganizationMember]
-    # The contract is JSON both ways, whatever the host's DRF defaults.
+    # The contract is JSON both ways, whatever the host's DRF defaults: no format suffixes,
+    # no ?format=, no Accept-driven 406, so the order of checks in docs/api.md holds.
     parser_classes = [JSONParser]
     renderer_classes = [PanelJSONRenderer]
+    content_negotiation_class = JSONOnlyNegotiation
+    # Unversioned: a host's versioning scheme would answer 404 "Invalid version in URL path.".
+    versioning_class = None
+    # OPTIONS is answered by ``options`` below, not by DRF's metadata (view docstrings).
+    metadata_class = None
     schema = api_schema.PanelAutoSchema()
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # A host's URL prefix may capture parameters of its own (an API version, a format
+        # suffix); the handlers take the app's path parameter only.
+        own = {key: value for key, value in kwargs.items() if key == PANEL_UUID}
+        return super().dispatch(request, **own)
 
     def get_exception_handler(self) -> Any:
         return envelope_exception_handler
@@ -43,6 +63,19 @@ class PanelAPIView(APIView):
     def get_throttles(self) -> list[Any]:
         # The host's throttles, then the app's read and write scopes (throttling.py).
         return [*super().get_throttles(), PanelRateThrottle()]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ValidationError):
+            # Errors that belong to no field are keyed "non_field_errors" whatever the host's
+            # NON_FIELD_ERRORS_KEY.
+            exc.detail = pin_error_keys(exc.detail)
+        return super().handle_exception(exc)
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The allowed methods, in the envelope (and the ``Allow`` header)."""
+        methods = self.allowed_methods
+        message = _("Allowed methods: %(methods)s") % {"methods": ", ".join(methods)}
+        return success(message, {"allowed_methods": methods})
 
     def get_authenticate_header(self, request: Request) -> str:
         # Unauthenticated is 401 even when the host's first authenticator (e.g. sessions) has no
@@ -70,6 +103,17 @@ class PanelAPIView(APIView):
         return found[0]
 
 
+PANEL_UUID_REQUIRED = _("Interview panel UUID is required")
+
+
+def require_panel_uuid(value: str | None) -> uuid.UUID:
+    """The path's panel UUID; a path without one (``delete/``, ``update/``) is the spec's 400."""
+    if value is None:
+        message = str(PANEL_UUID_REQUIRED)
+        raise RuleViolation(message, {PANEL_UUID: [message]})
+    return parse_panel_uuid(value)
+
+
 def parse_panel_uuid(value: str) -> uuid.UUID:
     """The panel UUID of a path, in canonical form only; other text is answered like a missing
     panel."""
@@ -84,7 +128,7 @@ class PanelCreateView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
-    @api_schema.create_schema
+    @api_schema.on_panel_schema(api_schema.create_schema)
     def post(self, request: Request) -> Response:
         serializer = PanelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -104,7 +148,7 @@ class PanelCreateView(PanelAPIView):
 class PanelListView(PanelAPIView):
     """``GET get/``: a page of the organization's panels, newest first unless ordered."""
 
-    @api_schema.list_schema
+    @api_schema.on_panel_schema(api_schema.list_schema)
     def get(self, request: Request) -> Response:
         filterset = PanelFilterSet(request.query_params, queryset=self.panels(), request=request)
         page_request, errors = pagination.parse_page_request(request.query_params)
@@ -123,7 +167,7 @@ class PanelListView(PanelAPIView):
 class PanelDetailView(PanelAPIView):
     """``GET get/<interview_panel_uuid>/``"""
 
-    @api_schema.retrieve_schema
+    @api_schema.on_panel_schema(api_schema.retrieve_schema)
     def get(self, request: Request, interview_panel_uuid: str) -> Response:
         data = self.represent_one(parse_panel_uuid(interview_panel_uuid))
         return success(_("Interview panel retrieved successfully"), data)
@@ -134,9 +178,9 @@ class PanelUpdateView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
-    @api_schema.update_schema("panel_update")
-    def put(self, request: Request, interview_panel_uuid: str) -> Response:
-        panel_uuid = parse_panel_uuid(interview_panel_uuid)
+    @api_schema.on_panel_schema(api_schema.update_schema("panel_update"))
+    def put(self, request: Request, interview_panel_uuid: str | None = None) -> Response:
+        panel_uuid = require_panel_uuid(interview_panel_uuid)
         serializer = PanelUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         # One transaction, so the row lock taken by the update is held until the panel is read
@@ -152,8 +196,8 @@ class PanelUpdateView(PanelAPIView):
             ensure_renderable(data)
         return success(_("Interview panel updated successfully"), data)
 
-    @api_schema.update_schema("panel_partial_update")
-    def patch(self, request: Request, interview_panel_uuid: str) -> Response:
+    @api_schema.on_panel_schema(api_schema.update_schema("panel_partial_update"))
+    def patch(self, request: Request, interview_panel_uuid: str | None = None) -> Response:
         return self.put(request, interview_panel_uuid)
 
 
@@ -162,11 +206,42 @@ class PanelDeleteView(PanelAPIView):
 
     permission_classes = [IsPanelManager]
 
-    @api_schema.delete_schema
-    def delete(self, request: Request, interview_panel_uuid: str) -> Response:
+    @api_schema.on_panel_schema(api_schema.delete_schema)
+    def delete(self, request: Request, interview_panel_uuid: str | None = None) -> Response:
         services.delete_panel(
             organization=self.actor.organization,
-            panel_uuid=parse_panel_uuid(interview_panel_uuid),
+            panel_uuid=require_panel_uuid(interview_panel_uuid),
             user=request.user,
         )
         return success(_("Interview panel deleted successfully"))
+
+
+class PanelPathNotFoundView(PanelAPIView):
+    """Every other path under the app's mount: a 404 in the envelope, after authentication.
+
+    Without it Django answered such paths with its HTML 404 page, and a slash-less ``POST``
+    with a redirect that drops the body (or a 500 with ``DEBUG``).
+    """
+
+    schema = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # 401, 403 and 429 come first, as everywhere
+        raise NotFound(self.not_found_message(request))
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        return {}  # no Allow header: no method is allowed here
+
+    @staticmethod
+    def not_found_message(request: Request) -> str:
+        """DRF's "Not found.", or where the path with a trailing slash leads, if it does."""
+        slashed = request.path_info + "/"
+        try:
+            match = resolve(slashed, getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is None or getattr(match.func, "view_class", None) is PanelPathNotFoundView:
+            return str(NotFound.default_detail)
+        message = _("Not found. Paths of this API end with a slash: %(path)s")
+        return str(message % {"path": request.path + "/"})
