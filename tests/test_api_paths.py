@@ -264,7 +264,7 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     database = tmp_path_factory.mktemp("paths") / "demo.sqlite3"
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="example_project.settings",
+        DJANGO_SETTINGS_MODULE="tests.live.settings",
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_DEBUG="0",
         # Absolute: the server runs in example_project/, and must import what this process does.

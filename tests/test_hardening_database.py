@@ -162,10 +162,12 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> SeededDatabase:
     database = tmp_path_factory.mktemp("sqlite_writers") / "demo.sqlite3"
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="example_project.settings",
+        DJANGO_SETTINGS_MODULE="tests.live.settings",
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_DEBUG="0",
-        PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT / "example_project")]),
+        PYTHONPATH=os.pathsep.join(
+            [str(REPO_ROOT / "src"), str(REPO_ROOT), str(REPO_ROOT / "example_project")]
+        ),
     )
     manage(env, "migrate", "--noinput", "-v", "0")
     seed = json.loads(manage(env, "shell", "--no-imports", "-c", SEED))

@@ -1,4 +1,5 @@
-"""The example project's settings, with server errors logged to stderr even with DEBUG off.
+"""The example project's settings for tests against a live server: server errors logged to
+stderr even with DEBUG off, and the app's rate limits lifted.
 
 The live Schemathesis run serves the example project as deployed (``DEBUG`` off); its driver
 reads the tracebacks from the server log to say which request failed how.
@@ -16,4 +17,11 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "django_interview_panels": {"handlers": ["stderr"], "level": "WARNING"},
     },
+}
+
+# The live tests send hundreds of requests a minute as one user: the app's rate limits (tested on
+# their own in tests/test_throttling.py) would answer most of them 429 and hide what is under test.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"interview_panels_read": None, "interview_panels_write": None},
 }
