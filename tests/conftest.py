@@ -6,9 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Every test starts with empty caches: rate-limit histories are keyed by user primary keys,
+    which repeat from one test to the next once the database rolls back."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @dataclass
