@@ -282,3 +282,77 @@ def test_a_default_page_size_equal_to_the_maximum_passes(settings: Any) -> None:
     configure(settings, DEFAULT_PAGE_SIZE=200, MAX_PAGE_SIZE=200)
 
     assert check_settings() == []
+
+
+@pytest.mark.parametrize("value", [0, -1, "10000", 10.5, True])
+def test_a_candidate_budget_that_is_not_a_positive_integer_is_e005(
+    settings: Any, value: Any
+) -> None:
+    configure(settings, MAX_CANDIDATES_PER_PAGE=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E005"]
+    assert "'MAX_CANDIDATES_PER_PAGE'" in errors[0].msg
+    assert "or None" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [None, 1, 500])
+def test_a_candidate_budget_of_none_or_a_positive_integer_passes(settings: Any, value: Any) -> None:
+    configure(settings, MAX_CANDIDATES_PER_PAGE=value)
+
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "120/minute", [("interview_panels_read", "120/minute")]],
+    ids=["none", "string", "list"],
+)
+def test_throttle_rates_that_are_not_a_dict_are_e015(settings: Any, value: Any) -> None:
+    configure(settings, THROTTLE_RATES=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E015"]
+    assert "'THROTTLE_RATES'" in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    "rate",
+    ["lots", "120", "120/", "120/fortnight", "many/minute", "1.5/minute", "0/minute", 120],
+)
+def test_a_throttle_rate_drf_cannot_parse_is_e015(settings: Any, rate: Any) -> None:
+    configure(settings, THROTTLE_RATES={"interview_panels_read": rate})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E015"]
+    assert "'interview_panels_read'" in errors[0].msg
+    assert repr(rate) in errors[0].msg
+
+
+@pytest.mark.parametrize("scope", ["interview_panels", "read", "anon"])
+def test_a_throttle_rate_for_an_unknown_scope_is_e015(settings: Any, scope: str) -> None:
+    configure(settings, THROTTLE_RATES={"interview_panels_write": "30/minute", scope: "5/minute"})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E015"]
+    assert repr(scope) in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [
+        {},
+        {"interview_panels_read": None, "interview_panels_write": None},
+        {"interview_panels_read": "120/min", "interview_panels_write": "5/s"},
+        {"interview_panels_write": "1000/day"},
+    ],
+    ids=["empty", "none", "short-periods", "one-scope"],
+)
+def test_throttle_rates_drf_accepts_pass(settings: Any, rates: dict[str, Any]) -> None:
+    configure(settings, THROTTLE_RATES=rates)
+
+    assert check_settings() == []

@@ -22,6 +22,7 @@ from .conf import (
     ORGANIZATION_MODEL_SETTING,
     SETTINGS_NAME,
 )
+from .throttling import READ_SCOPE, WRITE_SCOPE, PanelRateThrottle
 from .tokens import MAX_TOKEN_BYTES, MIN_TOKEN_BYTES
 
 _POSITIVE_INTS = (
@@ -31,6 +32,9 @@ _POSITIVE_INTS = (
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
 )
+# Positive integers that may also be None (switched off).
+_OPTIONAL_POSITIVE_INTS = ("MAX_CANDIDATES_PER_PAGE",)
+_THROTTLE_SCOPES = (READ_SCOPE, WRITE_SCOPE)
 
 
 def _error(message: str, id_: str, hint: str | None = None) -> checks.Error:
@@ -77,6 +81,14 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             errors.append(_error(f"{SETTINGS_NAME}[{key!r}] must be a positive integer.", "E005"))
+    for key in _OPTIONAL_POSITIVE_INTS:
+        value = merged[key]
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            errors.append(
+                _error(f"{SETTINGS_NAME}[{key!r}] must be a positive integer or None.", "E005")
+            )
     token_bytes = merged["TOKEN_BYTES"]
     # Zero, negatives and non-integers are reported above.
     if (
@@ -102,7 +114,40 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
             )
         )
 
+    errors.extend(_check_throttle_rates(merged["THROTTLE_RATES"]))
     errors.extend(_check_models(merged))
+    return errors
+
+
+def _check_throttle_rates(rates: Any) -> list[checks.Error]:
+    """``THROTTLE_RATES`` maps the app's scopes to None or a rate the throttle can parse (E015):
+    anything else would fail every request of the scope, or never be read."""
+    setting = f"{SETTINGS_NAME}['THROTTLE_RATES']"
+    if not isinstance(rates, dict):
+        hint = f'For example {{"{READ_SCOPE}": "120/minute", "{WRITE_SCOPE}": "30/minute"}}.'
+        message = f"{setting} must be a dict of throttle scopes, not {type(rates).__name__}."
+        return [_error(message, "E015", hint=hint)]
+    errors = []
+    for scope in sorted(rates, key=repr):
+        if scope not in _THROTTLE_SCOPES:
+            message = f"{setting} has the key {scope!r}, which is not a throttle scope of the app."
+            hint = f"The scopes are {READ_SCOPE!r} and {WRITE_SCOPE!r}."
+            errors.append(_error(message, "E015", hint=hint))
+            continue
+        rate = rates[scope]
+        if rate is None:
+            continue
+        try:
+            num_requests, _duration = PanelRateThrottle().parse_rate(rate)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            num_requests = None
+        if type(num_requests) is not int or num_requests < 1:
+            message = f"{setting}[{scope!r}] = {rate!r} is not a throttle rate or None."
+            hint = (
+                'A positive number of requests per "second", "minute", "hour" or "day", '
+                'such as "120/minute".'
+            )
+            errors.append(_error(message, "E015", hint=hint))
     return errors
 
 

@@ -71,7 +71,8 @@ DEFAULTS: dict[str, Any] = {
     # and memory whatever the caps let panels hold.
     "MAX_CANDIDATES_PER_PAGE": 10000,
     # DRF throttle rates per scope, used when the host's DEFAULT_THROTTLE_RATES lacks the scope
-    # (a host value, None included, wins). Reads are the GETs; writes create, update and delete.
+    # (a host value, None included, wins). Reads are GET, HEAD and OPTIONS; writes every other
+    # method. Every request under the app's mount counts, whatever its path.
     "THROTTLE_RATES": {
         "interview_panels_read": "120/minute",
         "interview_panels_write": "30/minute",
