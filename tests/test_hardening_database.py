@@ -24,12 +24,16 @@ from typing import Any
 
 import pytest
 from django.core.signals import got_request_exception
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from rest_framework.test import APIClient
 
 from django_interview_panels import services
 from django_interview_panels.models import InterviewPanel, PanelCandidate
-from django_interview_panels.responses import envelope_exception_handler
+from django_interview_panels.responses import (
+    envelope_exception_handler,
+    is_retryable,
+    is_unique_violation,
+)
 from tests import factories
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -554,3 +558,50 @@ def test_a_write_whose_response_fails_is_rolled_back(
     assert response.status_code == 500
     assert response.json()["success"] is False
     assert (row_counts(), InterviewPanel.objects.values_list("name", flat=True).get()) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["get/", "get/{uuid}/"], ids=["list", "detail"])
+def test_a_read_the_renderer_refuses_is_a_500_envelope_not_html(
+    tenant: Any, settings: Any, received_exceptions: list[Any], path: str
+) -> None:
+    """Rendering happens inside the views' error handling, for reads as for writes."""
+    panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates)
+    settings.INTERVIEW_PANELS = {
+        **getattr(settings, "INTERVIEW_PANELS", {}),
+        "CANDIDATE_NAME": unrenderable_candidate_name,
+    }
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_token(tenant.member)}")
+
+    response = client.get("/api/panel/" + path.format(uuid=panel.uuid))
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "success": False,
+        "message": "Internal server error",
+        "errors": {"detail": ["Internal server error"]},
+    }
+    assert len(received_exceptions) == 1
+
+
+class _Psycopg2Error(Exception):
+    """The shape of a psycopg2 error: its SQLSTATE is ``pgcode`` (psycopg 3 says ``sqlstate``)."""
+
+    def __init__(self, pgcode: str) -> None:
+        super().__init__(pgcode)
+        self.pgcode = pgcode
+
+
+def _caused_by(error: Exception, cause: Exception) -> Exception:
+    error.__cause__ = cause
+    return error
+
+
+def test_psycopg2_errors_are_classified_by_their_pgcode() -> None:
+    assert is_unique_violation(_caused_by(IntegrityError("dup"), _Psycopg2Error("23505")))
+    assert not is_unique_violation(_caused_by(IntegrityError("fk"), _Psycopg2Error("23503")))
+    for code in ("55P03", "40001", "40P01"):
+        assert is_retryable(_caused_by(OperationalError("busy"), _Psycopg2Error(code)))
+    assert not is_retryable(_caused_by(OperationalError("other"), _Psycopg2Error("57014")))

@@ -68,10 +68,12 @@ class PanelRows:
 
     panels: list[tuple[Any, ...]]
     distributions: list[tuple[Any, ...]]
-    # Assignment columns, then the candidate's: (uuid, name, email) with the default resolvers,
+    # Assignment columns, then the candidate's: (uuid, name, email) when ``candidates_as_read``,
     # otherwise one value per concrete field of the candidate model.
     assignments: list[tuple[Any, ...]]
     database: str
+    # Whether the candidate columns are the response's values (the default resolvers).
+    candidates_as_read: bool = False
 
 
 class _Columns:
@@ -123,7 +125,8 @@ def fetch(panels: QuerySet) -> PanelRows:
             "hard",
         )
     )
-    if _default_candidate_description():
+    candidates_as_read = _default_candidate_description()
+    if candidates_as_read:
         candidate_columns = [
             columns.uuid(PanelCandidate, f"candidate__{panel_settings.CANDIDATE_UUID_FIELD}"),
             "candidate__name",
@@ -144,7 +147,7 @@ def fetch(panels: QuerySet) -> PanelRows:
             *candidate_columns,
         )
     )
-    return PanelRows(panel_rows, distributions, assignments, panels.db)
+    return PanelRows(panel_rows, distributions, assignments, panels.db, candidates_as_read)
 
 
 def _panel_columns(columns: _Columns) -> tuple[Any, ...]:
@@ -204,43 +207,22 @@ def represent(rows: PanelRows, *, include_tokens: bool) -> list[dict[str, Any]]:
         )
 
     candidates: dict[int, list[dict[str, Any]]] = {panel_id: [] for panel_id in categories}
-    if _default_candidate_description():
-        for (
-            panel_id,
-            uuid,
-            token,
-            expires_at,
-            score,
-            candidate_uuid,
-            name,
-            email,
-        ) in rows.assignments:
-            candidates[panel_id].append(
-                {
-                    "uuid": str(uuid),
-                    "candidate_uuid": str(candidate_uuid),
-                    "candidate_name": name,
-                    "candidate_email": email,
-                    "token": token if include_tokens else None,
-                    "token_expires_at": format_datetime(expires_at),
-                    "score": score,
-                }
-            )
-    else:
-        describe_candidate = _candidate_describer(rows.database)
-        for panel_id, uuid, token, expires_at, score, *candidate_values in rows.assignments:
-            candidate_uuid, name, email = describe_candidate(candidate_values)
-            candidates[panel_id].append(
-                {
-                    "uuid": str(uuid),
-                    "candidate_uuid": candidate_uuid,
-                    "candidate_name": name,
-                    "candidate_email": email,
-                    "token": token if include_tokens else None,
-                    "token_expires_at": format_datetime(expires_at),
-                    "score": score,
-                }
-            )
+    describe_candidate = (
+        _candidate_as_read if rows.candidates_as_read else _candidate_describer(rows.database)
+    )
+    for panel_id, uuid, token, expires_at, score, *candidate_values in rows.assignments:
+        candidate_uuid, name, email = describe_candidate(candidate_values)
+        candidates[panel_id].append(
+            {
+                "uuid": str(uuid),
+                "candidate_uuid": candidate_uuid,
+                "candidate_name": name,
+                "candidate_email": email,
+                "token": token if include_tokens else None,
+                "token_expires_at": format_datetime(expires_at),
+                "score": score,
+            }
+        )
 
     return [
         {
@@ -306,7 +288,13 @@ def _candidate_describer(database: str) -> Callable[[list[Any]], tuple[str, str,
     return describe
 
 
-def datetime_formatter(database: str | None = None) -> Callable[[Any], str]:
+def _candidate_as_read(values: list[Any]) -> tuple[str, str, str]:
+    """(uuid, name, email) as read from the database with the default resolvers."""
+    candidate_uuid, name, email = values
+    return str(candidate_uuid), name, email
+
+
+def datetime_formatter(database: str) -> Callable[[Any], str]:
     """``format_datetime`` in the current time zone, each distinct value formatted once.
 
     A value may be a datetime or, read from SQLite as stored text, a string that the backend's
@@ -314,13 +302,13 @@ def datetime_formatter(database: str | None = None) -> Callable[[Any], str]:
     """
     zone = timezone.get_current_timezone()
     formatted: dict[Any, str] = {}
-    connection = connections[database] if database is not None else None
+    connection = connections[database]
 
     def format_once(value: Any) -> str:
         text = formatted.get(value)
         if text is None:
             moment = value
-            if isinstance(value, str) and connection is not None:
+            if isinstance(value, str):
                 moment = connection.ops.convert_datetimefield_value(value, None, connection)
             text = formatted[value] = format_datetime(moment, zone)
         return text

@@ -90,7 +90,7 @@ def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Respo
 def is_unique_violation(exc: IntegrityError) -> bool:
     """Whether the database refused a duplicate (the only integrity error a retry can cure)."""
     cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) == UNIQUE_VIOLATION_SQLSTATE:  # psycopg
+    if _sqlstate(cause) == UNIQUE_VIOLATION_SQLSTATE:
         return True
     return getattr(cause, "sqlite_errorcode", None) in UNIQUE_SQLITE_CODES
 
@@ -98,11 +98,17 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 def is_retryable(exc: OperationalError) -> bool:
     """Whether the database gave up on a lock or a serialization conflict (retry may succeed)."""
     cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES:  # psycopg
+    if _sqlstate(cause) in RETRYABLE_SQLSTATES:
         return True
     code = getattr(cause, "sqlite_errorcode", None)
     # Extended result codes carry the primary code in their low byte.
     return code is not None and code & 0xFF in RETRYABLE_SQLITE_CODES
+
+
+def _sqlstate(cause: BaseException | None) -> str | None:
+    """The SQLSTATE of a PostgreSQL driver error: ``sqlstate`` on psycopg 3, ``pgcode`` on
+    psycopg2 (both supported by Django 5.2)."""
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
 
 
 def _error_response(message: Any, status_code: int) -> Response:

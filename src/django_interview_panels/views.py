@@ -71,6 +71,19 @@ class PanelAPIView(APIView):
             exc.detail = pin_error_keys(exc.detail)
         return super().handle_exception(exc)
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Rendered here, inside DRF's error handling: a value the renderer refuses (say, from a
+        # host's candidate name resolver) is then the envelope's 500, not Django's HTML page.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and not response.is_rendered:
+            try:
+                response.render()
+            except Exception as exc:
+                failed = self.handle_exception(exc)
+                response = super().finalize_response(request, failed, *args, **kwargs)
+                response.render()
+        return response
+
     def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The allowed methods, in the envelope (and the ``Allow`` header)."""
         methods = self.allowed_methods
