@@ -353,9 +353,14 @@ def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
             {"detail": ['Unsupported media type "text/plain" in request.']},
         ),
         429: _error(
-            "Throttled (only when the host configures throttling)",
+            "Throttled by the app's read or write rate, or by a host throttle",
             "Request was throttled. Expected available in 10 seconds.",
             {"detail": ["Request was throttled. Expected available in 10 seconds."]},
+        ),
+        503: _error(
+            "The database was busy; nothing was stored, retry after Retry-After seconds",
+            "The database is busy; please retry.",
+            {"detail": ["The database is busy; please retry."]},
         ),
     }
     return {status: catalogue[status] for status in statuses}
@@ -423,6 +428,15 @@ PANEL_UUID_PARAMETER = OpenApiParameter(
     description="UUID of the interview panel",
 )
 
+# A response header of the 429 and 503 answers (a list: drf-spectacular matches only lists).
+RETRY_AFTER_HEADER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    description="Seconds to wait before retrying.",
+    response=[429, 503],
+)
+
 
 def _success(name: str, message: str, data: Any, example_data: Any) -> OpenApiResponse:
     example = {"success": True, "message": message}
@@ -442,6 +456,7 @@ create_schema = extend_schema(
         "all in one transaction. Admin or HR only. Datetimes need a time zone offset."
     ),
     tags=[TAG],
+    parameters=[RETRY_AFTER_HEADER],
     request=PanelCreateSerializer,
     examples=[OpenApiExample("Create request", value=CREATE_REQUEST_EXAMPLE, request_only=True)],
     responses={
@@ -451,7 +466,7 @@ create_schema = extend_schema(
             InterviewPanelSerializer(),
             PANEL_EXAMPLE,
         ),
-        **_errors(400, 401, 403, 404, 409, 415, 429),
+        **_errors(400, 401, 403, 404, 409, 415, 429, 503),
     },
 )
 
@@ -465,7 +480,7 @@ list_schema = extend_schema(
         "A malformed filter, ordering, `page` or `page_size` is a 400 naming the parameter."
     ),
     tags=[TAG],
-    parameters=LIST_PARAMETERS,
+    parameters=[*LIST_PARAMETERS, RETRY_AFTER_HEADER],
     responses={
         200: _success(
             "PanelListResponse",
@@ -496,7 +511,7 @@ retrieve_schema = extend_schema(
         "the caller is Admin or HR."
     ),
     tags=[TAG],
-    parameters=[PANEL_UUID_PARAMETER],
+    parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
     responses={
         200: _success(
             "PanelResponse",
@@ -529,12 +544,15 @@ def update_schema(operation_id: str) -> Any:
             "Admin or HR only."
         ),
         tags=[TAG],
-        parameters=[PANEL_UUID_PARAMETER],
+        parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
         request=PanelUpdateSerializer,
         examples=[
             OpenApiExample("Update request", value=UPDATE_REQUEST_EXAMPLE, request_only=True)
         ],
-        responses={200: _UPDATED_RESPONSE, **_errors(400, 401, 403, 404, 409, 415, 429)},
+        responses={
+            200: _UPDATED_RESPONSE,
+            **_errors(400, 401, 403, 404, 409, 415, 429, 503),
+        },
     )
 
 
@@ -546,9 +564,9 @@ delete_schema = extend_schema(
         "stop being valid. Admin or HR only."
     ),
     tags=[TAG],
-    parameters=[PANEL_UUID_PARAMETER],
+    parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
     responses={
         200: _success("PanelDeletedResponse", "Interview panel deleted successfully", None, None),
-        **_errors(401, 403, 404, 429),
+        **_errors(401, 403, 404, 429, 503),
     },
 )
