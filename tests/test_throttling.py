@@ -74,14 +74,19 @@ def test_reads_and_writes_are_counted_apart_and_per_user(settings, tenant, hr_cl
     assert client_for(tenant.member).get(LIST_URL).status_code == 200
 
 
-def test_a_host_rate_for_the_scope_wins_and_none_switches_it_off(settings, tenant, member_client):
+def test_a_host_rate_for_the_scope_wins_and_none_switches_it_off(settings, tenant, hr_client):
     app_rates(settings, "1/minute", "1/minute")
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {READ_SCOPE: None, WRITE_SCOPE: "1/minute"},
+        "DEFAULT_THROTTLE_RATES": {READ_SCOPE: None, WRITE_SCOPE: "3/minute"},
     }
 
-    assert [member_client.get(LIST_URL).status_code for _ in range(3)] == [200, 200, 200]
+    # The host's None switches reads off, where the app's rate would allow one a minute.
+    assert [hr_client.get(LIST_URL).status_code for _ in range(3)] == [200, 200, 200]
+    # The host's three writes a minute apply, not the app's one (404: no such panel, but the
+    # request got through the throttle).
+    statuses = [hr_client.delete(DELETE_URL).status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
 
 
 def test_anonymous_requests_are_401_before_any_throttle(settings, anon_client):
