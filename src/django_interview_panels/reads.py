@@ -77,12 +77,13 @@ class PanelRows:
 
 
 class _Columns:
-    """How each kind of column is selected on one database: as text where that is cheaper."""
+    """How each kind of column is selected on one database: as text where that is cheaper
+    (``_TEXT_VENDORS``; the tests empty it to compare with Django's own conversion)."""
 
     def __init__(self, database: str) -> None:
         vendor = connections[database].vendor
         self.text = vendor in _TEXT_VENDORS
-        self.stored_datetimes = vendor == "sqlite"
+        self.stored_datetimes = self.text and vendor == "sqlite"
 
     def uuid(self, model: Any, path: str) -> Any:
         """``path`` (a field of ``model`` or across relations) as text if it is a UUIDField."""
