@@ -64,10 +64,18 @@ STATIC_URL = "/static/"
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")),
 }
-# Each configuration gets its own test database, so both can run against one server.
-DATABASES["default"]["TEST"] = {"NAME": f"test_interview_panels_{CONFIGURATION}"}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {}
+
+
+def separate_test_database(configuration: str) -> dict[str, str]:
+    """Each configuration gets its own test database, named after the database DATABASE_URL
+    names: configurations, and runs against different databases of one server, never share one.
+    SQLite keeps Django's in-memory default."""
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        return {}
+    return {"NAME": f"test_{DATABASES['default']['NAME']}_{configuration}"}
+
+
+DATABASES["default"]["TEST"] = separate_test_database(CONFIGURATION)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -12,11 +12,10 @@ from typing import Any
 from rest_framework.response import Response
 
 from tests.settings import *  # noqa: F403
-from tests.settings import DATABASES
+from tests.settings import DATABASES, separate_test_database
 
 CONFIGURATION = "hostile"
-if DATABASES["default"]["TEST"]:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_interview_panels_{CONFIGURATION}"}
+DATABASES["default"]["TEST"] = separate_test_database(CONFIGURATION)
 
 ROOT_URLCONF = "tests.urls_hostile"
 APPEND_SLASH = True

@@ -7,11 +7,10 @@
 from __future__ import annotations
 
 from tests.settings import *  # noqa: F403
-from tests.settings import DATABASES, INSTALLED_APPS
+from tests.settings import DATABASES, INSTALLED_APPS, separate_test_database
 
 CONFIGURATION = "swapped"
-if DATABASES["default"]["TEST"]:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_interview_panels_{CONFIGURATION}"}
+DATABASES["default"]["TEST"] = separate_test_database(CONFIGURATION)
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.hostapp"]
 
