@@ -316,51 +316,46 @@ def validate_elements(items: list[Any], validate: Callable[[Any], Any]) -> list[
     return values
 
 
-def list_length_error(
-    items: list[Any], *, allow_empty: bool, max_length: int | None, messages: dict[str, Any]
-) -> str | None:
-    """The error for a list too short or too long (checked before any element), or None."""
-    if not allow_empty and not items:
-        return str(messages["empty"])
-    if max_length is not None and len(items) > max_length:
-        return str(messages["max_length"]).format(max_length=max_length)
-    return None
-
-
-class BoundedListField(serializers.ListField):
-    """A JSON array whose length is checked before its elements; see ``validate_elements``."""
+class BoundedListMixin:
+    """A JSON array whose length is checked before its elements (``validate_elements``); the
+    list classes below say how one element is validated."""
 
     def to_internal_value(self, data: Any) -> list[Any]:
         if not isinstance(data, list):
-            self.fail("not_a_list", input_type=type(data).__name__)
-        error = list_length_error(
-            data,
-            allow_empty=self.allow_empty,
-            max_length=self.max_length,
-            messages=self.error_messages,
-        )
+            self.fail("not_a_list", input_type=type(data).__name__)  # type: ignore[attr-defined]
+        error = self.length_error(data)
         if error:
             raise serializers.ValidationError([error], code="length")
-        return validate_elements(data, self.child.run_validation)
+        return validate_elements(data, self.validate_element)
+
+    def length_error(self, items: list[Any]) -> str | None:
+        """The error for a list too short or too long, or None."""
+        messages = self.error_messages  # type: ignore[attr-defined]
+        if not self.allow_empty and not items:  # type: ignore[attr-defined]
+            return str(messages["empty"])
+        max_length = self.max_length  # type: ignore[attr-defined]
+        if max_length is not None and len(items) > max_length:
+            return str(messages["max_length"]).format(max_length=max_length)
+        return None
+
+    def validate_element(self, item: Any) -> Any:
+        raise NotImplementedError
 
 
-class BoundedListSerializer(serializers.ListSerializer):
-    """Like ``BoundedListField`` for nested objects. List errors are messages under the field's
-    name (DRF nests them under ``non_field_errors``), element errors are keyed by index whatever
-    the host's ``LIST_SERIALIZER_ERRORS_AS_DICT``."""
+class BoundedListField(BoundedListMixin, serializers.ListField):
+    """A list of plain values (``candidate_uuids``)."""
 
-    def to_internal_value(self, data: Any) -> list[Any]:
-        if not isinstance(data, list):
-            self.fail("not_a_list", input_type=type(data).__name__)
-        error = list_length_error(
-            data,
-            allow_empty=self.allow_empty,
-            max_length=self.max_length,
-            messages=self.error_messages,
-        )
-        if error:
-            raise serializers.ValidationError([error], code="length")
-        return validate_elements(data, self.run_child_validation)
+    def validate_element(self, item: Any) -> Any:
+        return self.child.run_validation(item)
+
+
+class BoundedListSerializer(BoundedListMixin, serializers.ListSerializer):
+    """A list of nested objects. List errors are messages under the field's name (DRF nests them
+    under ``non_field_errors``), element errors are keyed by index whatever the host's
+    ``LIST_SERIALIZER_ERRORS_AS_DICT``."""
+
+    def validate_element(self, item: Any) -> Any:
+        return self.run_child_validation(item)
 
 
 class DistributionInputSerializer(serializers.Serializer):
