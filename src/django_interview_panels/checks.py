@@ -319,7 +319,8 @@ def _stale_foreign_keys(
             continue  # unresolved relations are reported by Django's field checks
         if field.column not in relations:
             continue  # no constraint in the database (db_constraint=False): nothing to violate
-        _column, database_table = relations[field.column]
+        # (column, table) up to Django 6.0; 6.1 appends the ON DELETE action.
+        database_table = relations[field.column][1]
         expected_table = field.related_model._meta.db_table
         if database_table.lower() == expected_table.lower():
             continue
