@@ -450,13 +450,7 @@ def test_a_foreign_key_violation_at_commit_is_a_500_in_the_envelope(
         format="json",
     )
 
-    assert response.status_code == 500
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {
-        "success": False,
-        "message": "Internal server error",
-        "errors": {"detail": ["Internal server error"]},
-    }
+    assert_internal_error_envelope(response)
     assert InterviewPanel.objects.count() == 0
     [record] = [r for r in caplog.records if r.name == "django_interview_panels"]
     assert record.levelno == logging.ERROR
@@ -468,6 +462,17 @@ def test_a_foreign_key_violation_at_commit_is_a_500_in_the_envelope(
 
 def broken_candidate_name(candidate: Any) -> str:
     raise RuntimeError("SELECT secret FROM candidates")
+
+
+def assert_internal_error_envelope(response: Any) -> None:
+    """The views' answer to an unexpected error: a JSON 500 that shows nothing of the cause."""
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "success": False,
+        "message": "Internal server error",
+        "errors": {"detail": ["Internal server error"]},
+    }
 
 
 def unrenderable_candidate_name(candidate: Any) -> Any:
@@ -503,13 +508,7 @@ def test_an_unexpected_exception_is_a_500_envelope_reported_like_django_does(
 
     response = client.get("/api/panel/get/")
 
-    assert response.status_code == 500
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {
-        "success": False,
-        "message": "Internal server error",
-        "errors": {"detail": ["Internal server error"]},
-    }
+    assert_internal_error_envelope(response)
     assert "secret" not in response.content.decode()
     # The app's logger and django.request (mail_admins, error trackers) each get the traceback
     # once, and the signal Django sends for its own 500s is sent.
@@ -576,13 +575,7 @@ def test_a_read_the_renderer_refuses_is_a_500_envelope_not_html(
 
     response = client.get("/api/panel/" + path.format(uuid=panel.uuid))
 
-    assert response.status_code == 500
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {
-        "success": False,
-        "message": "Internal server error",
-        "errors": {"detail": ["Internal server error"]},
-    }
+    assert_internal_error_envelope(response)
     assert len(received_exceptions) == 1
 
 
