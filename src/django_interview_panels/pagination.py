@@ -110,9 +110,7 @@ def page_size_within_budget(requested: int, most_candidates: int, budget: int | 
 def _count_and_largest_panel(queryset: QuerySet) -> tuple[int, int]:
     # One query: the count Page needs anyway, and the largest candidate count among the matching
     # panels, a correlated count per panel that reads the assignments' panel index only.
-    figures = queryset.order_by().aggregate(
-        count=Count("pk"), most=Max(AssignmentCount(F("pk")))
-    )
+    figures = queryset.order_by().aggregate(count=Count("pk"), most=Max(AssignmentCount(F("pk"))))
     return figures["count"], figures["most"] or 0
 
 
