@@ -13,6 +13,9 @@ On SQLite and PostgreSQL, UUID columns are read as canonical text made by the da
 ISO 8601 output), and each distinct datetime is parsed and formatted once per response
 (``token_expires_at`` is usually the panel's end).
 
+The distributions and assignments queries run from SQL compiled once per shape and number of
+panels (``_rows_of_panels``) wherever the driver returns exactly Django's rows.
+
 ``fetch`` runs every query; ``represent`` then builds plain dicts and never touches the database.
 """
 
@@ -183,8 +186,8 @@ def fetch(panels: QuerySet) -> PanelRows:
 
 # The SQL of the distributions and assignments queries, by everything that shapes it and the
 # number of panels: the ORM builds and compiles it once, and each page's panel ids are its
-# parameters. Building and compiling took as long as running both queries for a page of 50
-# panels on SQLite, and the ORM's chunked fetching of the rows about as long again.
+# parameters. Building, compiling and the ORM's fetching in chunks took 15 % (SQLite) to 35 %
+# (PostgreSQL) of the two queries' time on a default page.
 _SQL_CACHE: dict[tuple[Any, ...], str] = {}
 _SQL_CACHE_SIZE = 256
 
