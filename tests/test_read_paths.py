@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from django_interview_panels import reads
-from django_interview_panels.conf import panel_settings
+from django_interview_panels.api.renderers import APIJSONRenderer
+from django_interview_panels.conf import app_settings
 from django_interview_panels.models import InterviewPanel, PanelCandidate
-from django_interview_panels.renderers import PanelJSONRenderer
+from django_interview_panels.panels import reads
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def rendered(include_tokens: bool = True) -> bytes:
     panels = InterviewPanel.objects.filter(is_deleted=False).with_is_active().order_by("-id")
     objects = reads.represent_panels(panels, include_tokens=include_tokens)
     assert objects, "the test needs panels"
-    return PanelJSONRenderer().render(objects)
+    return APIJSONRenderer().render(objects)
 
 
 @pytest.fixture
@@ -75,4 +75,4 @@ def test_columns_read_as_text_give_the_bytes_of_python_conversion(panels, monkey
 
 
 def factories_resolvers() -> tuple[Any, Any]:
-    return panel_settings.CANDIDATE_NAME, panel_settings.CANDIDATE_EMAIL
+    return app_settings.CANDIDATE_NAME, app_settings.CANDIDATE_EMAIL

@@ -85,7 +85,7 @@ IMPORT_STRINGS = frozenset(
 )
 
 
-class PanelSettings:
+class AppSettings:
     """Attribute access to ``settings.INTERVIEW_PANELS`` merged over ``DEFAULTS``."""
 
     def __init__(self) -> None:
@@ -111,12 +111,12 @@ class PanelSettings:
         self._cached.clear()
 
 
-panel_settings = PanelSettings()
+app_settings = AppSettings()
 
 
 def _reload_settings(*, setting: str, **kwargs: Any) -> None:
     if setting == SETTINGS_NAME:
-        panel_settings.reload()
+        app_settings.reload()
 
 
 setting_changed.connect(_reload_settings)

@@ -20,7 +20,7 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 
 
-class PanelJSONRenderer(JSONRenderer):
+class APIJSONRenderer(JSONRenderer):
     """``JSONRenderer`` with orjson doing the encoding whenever the bytes come out the same."""
 
     def render(
