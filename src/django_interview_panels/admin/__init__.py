@@ -22,10 +22,17 @@ from ..models import (
     PanelCandidate,
     Question,
     QuestionDistribution,
+    RubricDimension,
     Subtopic,
     Topic,
 )
-from .bank import CategoryAdmin, QuestionAdmin, SubtopicAdmin, TopicAdmin
+from .bank import (
+    CategoryAdmin,
+    QuestionAdmin,
+    RubricDimensionAdmin,
+    SubtopicAdmin,
+    TopicAdmin,
+)
 from .base import APP_LABEL
 from .organizations import CandidateAdmin, MembershipAdmin, OrganizationAdmin
 from .panels import InterviewPanelAdmin, PanelCandidateAdmin, QuestionDistributionAdmin
@@ -56,6 +63,7 @@ def register(site: admin.AdminSite) -> None:
         (Topic, TopicAdmin),
         (Subtopic, SubtopicAdmin),
         (Question, QuestionAdmin),
+        (RubricDimension, RubricDimensionAdmin),
         (InterviewPanel, InterviewPanelAdmin),
         (QuestionDistribution, QuestionDistributionAdmin),
         (PanelCandidate, PanelCandidateAdmin),

@@ -7,7 +7,18 @@ settings, the way Django points at ``AUTH_USER_MODEL``.
 
 from __future__ import annotations
 
-from .bank import BankEntry, Category, Difficulty, Question, Subtopic, Topic
+from .bank import (
+    CHOICE_KINDS,
+    BankEntry,
+    Category,
+    Difficulty,
+    Question,
+    QuestionKind,
+    QuestionVersion,
+    RubricDimension,
+    Subtopic,
+    Topic,
+)
 from .organizations import (
     AbstractCandidate,
     AbstractOrganization,
@@ -22,6 +33,7 @@ from .organizations import (
 from .panels import InterviewPanel, PanelCandidate, QuestionDistribution
 
 __all__ = [
+    "CHOICE_KINDS",
     "AbstractCandidate",
     "AbstractOrganization",
     "BankEntry",
@@ -35,7 +47,10 @@ __all__ = [
     "PublicIdModel",
     "Question",
     "QuestionDistribution",
+    "QuestionKind",
+    "QuestionVersion",
     "Role",
+    "RubricDimension",
     "Subtopic",
     "Topic",
     "get_candidate_model",

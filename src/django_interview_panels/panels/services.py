@@ -294,9 +294,11 @@ def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.
 def _check_question_stock(
     organization: Any, distributions: list[dict[str, Any]], subtopics: list[Subtopic]
 ) -> None:
-    """Every subtopic must hold enough visible questions of each difficulty asked for."""
+    """Every subtopic must hold enough visible, unretired questions of each difficulty asked
+    for."""
     rows = (
         Question.objects.visible_to(organization)
+        .drawable()
         .filter(subtopic__in=subtopics)
         .values("subtopic_id", "difficulty")
         .annotate(available=Count("id"))
