@@ -26,6 +26,7 @@ from ..models import (
     QuestionVersion,
     Subtopic,
     Topic,
+    get_organization_model,
 )
 from ..models.bank import DEFAULT_EXPECTED_TIME_SECONDS, MAX_EXPECTED_TIME_SECONDS, MAX_POINTS
 from .formats.base import FormatProblem
@@ -136,6 +137,9 @@ def _write(
     default_difficulty: str | None,
     report: ImportReport,
 ) -> None:
+    # One import per organization at a time: a second one waits here, then finds the first's
+    # entries and questions, so two uploads of one file still create everything once.
+    get_organization_model().objects.select_for_update().filter(pk=organization.pk).exists()
     tree = _BankTree(organization, report)
     questions: list[Question] = []
     seen: set[tuple[int, str]] = set()
