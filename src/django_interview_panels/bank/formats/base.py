@@ -63,8 +63,9 @@ class ParseResult:
 class FormatLimits:
     """Caps a parse applies, so an upload's cost is bounded whatever it holds."""
 
-    # Largest file, in bytes, before anything is decoded.
-    max_bytes: int = 10 * 1024 * 1024
+    # Largest file, in bytes, before anything is decoded. Moodle XML takes about 1.5 kB a
+    # question, so 10,000 questions are some 15 MB.
+    max_bytes: int = 50 * 1024 * 1024
     # Longest category, topic or subtopic name, in characters (the bank's name columns).
     max_name_length: int = 255
     # Longest question text, expected answer or ideal-answer summary, in characters.

@@ -152,7 +152,6 @@ class MoodleXMLFormat(QuestionFormat):
                 )
                 continue
             moodle_type = (element.get("type") or "").strip()
-            location = _location(index, element)
             if moodle_type == "category":
                 try:
                     names = category_names(_text_of(element, "category/text"))
@@ -163,7 +162,7 @@ class MoodleXMLFormat(QuestionFormat):
             if count > max_questions:
                 problems.append(
                     FormatProblem(
-                        location,
+                        _location(index, element),
                         str(
                             _("The file holds more than %(n)d questions; the rest was not read.")
                             % {"n": max_questions}
@@ -180,7 +179,7 @@ class MoodleXMLFormat(QuestionFormat):
                     raise Unmappable(names)
                 records.append(self._question(element, moodle_type, names))
             except Unmappable as problem:
-                problems.append(FormatProblem(location, problem.reason))
+                problems.append(FormatProblem(_location(index, element), problem.reason))
         return ParseResult(records=tuple(records), problems=problems.result())
 
     def _question(
