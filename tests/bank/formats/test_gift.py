@@ -237,7 +237,7 @@ def test_text_caps_are_problems():
 def _parse_seconds(text: str) -> float:
     data = ("$CATEGORY: A/B/C\n\n" + text).encode()
     best = float("inf")
-    for _attempt in range(3):
+    for _attempt in range(5):
         start = time.perf_counter()
         GIFT.parse(data, max_questions=10)
         best = min(best, time.perf_counter() - start)
@@ -262,8 +262,9 @@ ADVERSARIAL = [
 
 @pytest.mark.parametrize("pattern", range(len(ADVERSARIAL)))
 def test_adversarial_lines_parse_in_linear_time(pattern):
-    """A 1 MB line is over the question cap and is refused at once; under the cap, 15 times the
-    input takes about 15 times as long (a quadratic parser would take 225 times)."""
+    """A 1 MB line (over the question cap, refused once its length is known) costs no more per
+    character than a 10 kB one; under the cap, 15 times the input takes about 15 times as long
+    (a quadratic parser would take 225 times)."""
 
     def line(chars: int) -> str:
         make = ADVERSARIAL[pattern]
@@ -272,5 +273,7 @@ def test_adversarial_lines_parse_in_linear_time(pattern):
     small = _parse_seconds(line(10_000))
     capped = _parse_seconds(line(1_000_000))
     large = _parse_seconds(line(150_000))
-    assert capped < max(20 * small, 0.05)
-    assert large < max(60 * small, 0.05)
+    # Three times the linear share, or a floor for noise on a busy machine; a quadratic step
+    # over 150,000 characters takes 225 times the small parse and fails either bound.
+    assert capped < max(3 * 100 * small, 0.05)
+    assert large < max(3 * 15 * small, 0.02)

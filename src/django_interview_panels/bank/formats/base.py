@@ -63,8 +63,9 @@ class ParseResult:
 class FormatLimits:
     """Caps a parse applies, so an upload's cost is bounded whatever it holds."""
 
-    # Largest file, in bytes, before anything is decoded.
-    max_bytes: int = 10 * 1024 * 1024
+    # Largest file, in bytes, before anything is decoded. Moodle XML takes about 1.5 kB a
+    # question, so 10,000 questions are some 15 MB.
+    max_bytes: int = 50 * 1024 * 1024
     # Longest category, topic or subtopic name, in characters (the bank's name columns).
     max_name_length: int = 255
     # Longest question text, expected answer or ideal-answer summary, in characters.
@@ -81,6 +82,9 @@ class FormatLimits:
     max_expected_time_seconds: int = 24 * 60 * 60
     # Longest GIFT question (its lines, comments included), in characters, read before parsing.
     max_question_chars: int = 200_000
+    # Most problems one parse reports; it stops reading there (a file of a million bad lines
+    # would otherwise cost a million problems).
+    max_problems: int = 1000
 
     def check(self, record: QuestionRecord) -> str | None:
         """The reason ``record`` breaks a cap, or None."""
@@ -125,6 +129,33 @@ class FormatLimits:
                 % {"n": self.max_expected_time_seconds}
             )
         return None
+
+
+class ProblemList(list[FormatProblem]):
+    """The problems of one parse, up to ``FormatLimits.max_problems``; then a last one says
+    the rest of the file was not read, and ``full`` tells the parser to stop."""
+
+    def __init__(self, limits: FormatLimits) -> None:
+        super().__init__()
+        self.limit = limits.max_problems
+        self.full = False
+
+    def append(self, problem: FormatProblem) -> None:
+        if self.full:
+            return
+        if len(self) >= self.limit:
+            self.full = True
+            problem = FormatProblem(
+                problem.location,
+                str(
+                    _("More than %(n)d problems; the rest of the file was not read.")
+                    % {"n": self.limit}
+                ),
+            )
+        super().append(problem)
+
+    def result(self) -> tuple[FormatProblem, ...]:
+        return tuple(self)
 
 
 class QuestionFormat:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import (
     FormatProblem,
     ParseResult,
+    ProblemList,
     QuestionFormat,
     Unmappable,
     assemble_category_path,
@@ -182,10 +183,12 @@ class GIFTFormat(QuestionFormat):
     def parse(self, data: bytes, *, max_questions: int) -> ParseResult:
         text = self.decode(data)
         records: list[QuestionRecord] = []
-        problems: list[FormatProblem] = []
+        problems = ProblemList(self.limits)
         names: tuple[str, str, str] | str | None = None
         count = 0
         for line_number, lines in _blocks(text):
+            if problems.full:
+                break
             comments = [line for line in lines if line.startswith("//")]
             body = "\n".join(line for line in lines if not line.startswith("//"))
             if not body:
@@ -224,7 +227,7 @@ class GIFTFormat(QuestionFormat):
                 records.append(self._question(body, _metadata(comments), names))
             except Unmappable as problem:
                 problems.append(FormatProblem(location, problem.reason))
-        return ParseResult(records=tuple(records), problems=tuple(problems))
+        return ParseResult(records=tuple(records), problems=problems.result())
 
     def _question(
         self, body: str, meta: dict[str, str], names: tuple[str, str, str]

@@ -11,8 +11,9 @@ ignores on import (docs/formats.md).
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.etree import ElementTree as ET  # Builds the output only; input goes through defusedxml.
 
@@ -24,6 +25,7 @@ from .base import (
     FormatError,
     FormatProblem,
     ParseResult,
+    ProblemList,
     QuestionFormat,
     Unmappable,
     assemble_category_path,
@@ -91,9 +93,28 @@ def _fraction(answer: ET.Element) -> float:
     return check_fraction(parse_float(answer.get("fraction", "0")))
 
 
-def _parse_xml(text: str) -> ET.Element:
+def _quiz_children(text: str) -> Iterator[tuple[int, ET.Element]]:
+    """(position, element) of each child of <quiz>, streamed: a child is dropped from the tree
+    once read, so memory holds one question at a time, however many the file has."""
+    depth, index = 0, 0
+    root: ET.Element | None = None
     try:
-        return SafeET.fromstring(text, forbid_dtd=True)
+        events = SafeET.iterparse(io.StringIO(text), events=("start", "end"), forbid_dtd=True)
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    if element.tag != "quiz":
+                        raise FormatError(
+                            _("The file is not Moodle XML: its root element is not <quiz>.")
+                        )
+                    root = element
+                continue
+            depth -= 1
+            if depth == 1 and root is not None:
+                index += 1
+                yield index, element
+                root.remove(element)
     except DefusedXmlException:
         raise FormatError(
             _("The file declares a DTD, entities or external references; they are refused.")
@@ -112,14 +133,13 @@ class MoodleXMLFormat(QuestionFormat):
     file_extension = "xml"
 
     def parse(self, data: bytes, *, max_questions: int) -> ParseResult:
-        root = _parse_xml(self.decode(data))
-        if root.tag != "quiz":
-            raise FormatError(_("The file is not Moodle XML: its root element is not <quiz>."))
         records: list[QuestionRecord] = []
-        problems: list[FormatProblem] = []
+        problems = ProblemList(self.limits)
         names: tuple[str, str, str] | str | None = None
         count = 0
-        for index, element in enumerate(root, 1):
+        for index, element in _quiz_children(self.decode(data)):
+            if problems.full:
+                break
             if element.tag != "question":
                 problems.append(
                     FormatProblem(
@@ -132,7 +152,6 @@ class MoodleXMLFormat(QuestionFormat):
                 )
                 continue
             moodle_type = (element.get("type") or "").strip()
-            location = _location(index, element)
             if moodle_type == "category":
                 try:
                     names = category_names(_text_of(element, "category/text"))
@@ -143,7 +162,7 @@ class MoodleXMLFormat(QuestionFormat):
             if count > max_questions:
                 problems.append(
                     FormatProblem(
-                        location,
+                        _location(index, element),
                         str(
                             _("The file holds more than %(n)d questions; the rest was not read.")
                             % {"n": max_questions}
@@ -160,8 +179,8 @@ class MoodleXMLFormat(QuestionFormat):
                     raise Unmappable(names)
                 records.append(self._question(element, moodle_type, names))
             except Unmappable as problem:
-                problems.append(FormatProblem(location, problem.reason))
-        return ParseResult(records=tuple(records), problems=tuple(problems))
+                problems.append(FormatProblem(_location(index, element), problem.reason))
+        return ParseResult(records=tuple(records), problems=problems.result())
 
     def _question(
         self, element: ET.Element, moodle_type: str, names: tuple[str, str, str]
