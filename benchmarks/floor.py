@@ -36,7 +36,7 @@ from django_interview_panels.models import (
     PanelCandidate,
     QuestionDistribution,
 )
-from django_interview_panels.reads import StoredText, UUIDText
+from django_interview_panels.panels.reads import StoredText, UUIDText
 
 MESSAGE = "Interview panels retrieved successfully"
 MANAGER_ROLES = ("Admin", "HR")

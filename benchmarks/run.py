@@ -109,7 +109,7 @@ def switch_off_sql_reuse() -> None:
     ``reads._rows_of_panels`` then finds no reusable SQL and runs the ORM's queryset, as the
     floor does: the difference measures what the reuse is worth.
     """
-    from django_interview_panels import reads
+    from django_interview_panels.panels import reads
 
     reads._reusable_sql = lambda queryset, ids: None
     reads._SQL_CACHE.clear()

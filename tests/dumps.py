@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from django_interview_panels.conf import panel_settings
+from django_interview_panels.conf import app_settings
 from django_interview_panels.models import (
     Category,
     InterviewPanel,
@@ -30,7 +30,7 @@ def rows(queryset: QuerySet) -> list[dict[str, Any]]:
 def organization_dump(organization: Any) -> dict[str, list[dict[str, Any]]]:
     """Every row the app keeps for ``organization``: panels and their parts, bank, candidates."""
     candidates = get_candidate_model()._default_manager.filter(
-        **{panel_settings.CANDIDATE_ORGANIZATION_FIELD: organization}
+        **{app_settings.CANDIDATE_ORGANIZATION_FIELD: organization}
     )
     return {
         "panels": rows(InterviewPanel.objects.filter(organization=organization)),
@@ -57,10 +57,10 @@ def panels_dump() -> dict[str, list[dict[str, Any]]]:
 
 def organization_identifiers(organization: Any) -> set[str]:
     """Every public identifier and token of ``organization``'s data, as it would appear in JSON."""
-    uuid_field = panel_settings.ORGANIZATION_UUID_FIELD
-    candidate_uuid_field = panel_settings.CANDIDATE_UUID_FIELD
+    uuid_field = app_settings.ORGANIZATION_UUID_FIELD
+    candidate_uuid_field = app_settings.CANDIDATE_UUID_FIELD
     candidates = get_candidate_model()._default_manager.filter(
-        **{panel_settings.CANDIDATE_ORGANIZATION_FIELD: organization}
+        **{app_settings.CANDIDATE_ORGANIZATION_FIELD: organization}
     )
     assignments = PanelCandidate.objects.filter(panel__organization=organization)
     values: set[str] = {str(getattr(organization, uuid_field))}

@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from django_interview_panels import services
 from django_interview_panels.models import (
     Category,
     Difficulty,
@@ -28,6 +27,7 @@ from django_interview_panels.models import (
     get_candidate_model,
     get_organization_model,
 )
+from django_interview_panels.panels import services
 
 SWAPPED = settings.INTERVIEW_PANELS_ORGANIZATION_MODEL != "interview_panels.Organization"
 _seq = itertools.count(1)
@@ -201,7 +201,7 @@ def make_panel(
     **overrides: Any,
 ) -> InterviewPanel:
     """A panel created through the service layer, exactly as the API would create it."""
-    from django_interview_panels.serializers import PanelCreateSerializer
+    from django_interview_panels.panels.serializers import PanelCreateSerializer
 
     payload = panel_payload(category, candidates, **overrides)
     serializer = PanelCreateSerializer(data=payload)

@@ -14,12 +14,16 @@ from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from django_interview_panels.bank import services
 from django_interview_panels.models import (
     Candidate,
     InterviewPanel,
     Membership,
     Organization,
     PanelCandidate,
+    Question,
+    QuestionVersion,
+    RubricDimension,
     get_organization_model,
 )
 from tests import factories
@@ -61,6 +65,7 @@ def panel(tenant: Tenant) -> InterviewPanel:
         organization=tenant.organization,
         role="HR",
     )
+    RubricDimension.objects.create(organization=tenant.organization, name="Technical", weight=2)
     return factories.make_panel(tenant.organization, tenant.category, tenant.candidates[:2])
 
 
@@ -115,10 +120,17 @@ def panel_change_data(panel: InterviewPanel, **changes: Any) -> dict[str, Any]:
 # --- Registration -------------------------------------------------------------------------------
 
 
-def test_every_model_of_the_app_in_use_is_registered() -> None:
+def test_every_model_of_the_app_in_use_is_registered_or_inline() -> None:
     in_use = set(apps.get_app_config("interview_panels").get_models())
+    inline = {
+        inline.model
+        for model in APP_MODELS
+        for inline in admin.site._registry[model].inlines
+        if not admin.site.is_registered(inline.model)
+    }
 
-    assert set(APP_MODELS) == in_use
+    assert inline == {QuestionVersion}
+    assert set(APP_MODELS) | inline == in_use
 
 
 @pytest.mark.parametrize("model", [Organization, Candidate], ids=["organization", "candidate"])
@@ -328,3 +340,63 @@ def test_organization_uses_autocomplete_only_when_its_model_is_registered(superu
     uses_autocomplete = "organization" in model_admin.get_autocomplete_fields(request)
 
     assert uses_autocomplete is admin.site.is_registered(get_organization_model())
+
+
+# --- Question versions ----------------------------------------------------------------------------
+
+
+def question_change_data(question: Question, **changes: Any) -> dict[str, Any]:
+    """The question change form as posted, with the versions inline untouched."""
+    data = {
+        "organization": question.organization_id or "",
+        "subtopic": question.subtopic_id,
+        "kind": question.kind,
+        "text": question.text,
+        "difficulty": question.difficulty,
+        "points": question.points,
+        "expected_time_seconds": question.expected_time_seconds,
+        "choices": "[]",
+        "answer_key": "{}",
+        "rubric_weights": "{}",
+        **changes,
+    }
+    versions = question.versions.count()
+    data.update(
+        {
+            "versions-TOTAL_FORMS": str(versions),
+            "versions-INITIAL_FORMS": str(versions),
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, version in enumerate(question.versions.order_by("-number")):
+        data[f"versions-{index}-id"] = version.pk
+        data[f"versions-{index}-question"] = question.pk
+    return data
+
+
+def test_an_admin_edit_of_a_used_question_makes_a_new_version_shown_on_its_page(
+    staff_client: Client, tenant: Tenant
+) -> None:
+    subtopic = factories.first_subtopics(tenant.category)[0]
+    question = services.create_question(
+        organization=tenant.organization,
+        subtopic=subtopic,
+        content={"kind": "open", "text": "Seen by a candidate", "difficulty": "easy"},
+    )
+    question.versions.update(is_used=True)
+
+    response = staff_client.post(
+        admin_url(Question, "change", question.pk),
+        question_change_data(question, text="Edited in the admin"),
+    )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    question.refresh_from_db()
+    assert question.version == 2
+    assert list(question.versions.order_by("number").values_list("text", flat=True)) == [
+        "Seen by a candidate",
+        "Edited in the admin",
+    ]
+    page = staff_client.get(admin_url(Question, "change", question.pk)).content.decode()
+    assert "Seen by a candidate" in page and "Edited in the admin" in page

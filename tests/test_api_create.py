@@ -10,13 +10,13 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from django_interview_panels import services
 from django_interview_panels.models import (
     InterviewPanel,
     PanelCandidate,
     Question,
     QuestionDistribution,
 )
+from django_interview_panels.panels import services
 from tests import factories
 from tests.conftest import client_for
 from tests.spec_fields import CANDIDATE_FIELDS, DISTRIBUTION_FIELDS, PANEL_FIELDS

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.throttling import UserRateThrottle
 
-from django_interview_panels.views import PanelListView
+from django_interview_panels.panels.views import PanelListView
 from tests import factories
 
 pytestmark = pytest.mark.django_db

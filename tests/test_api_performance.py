@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from django_interview_panels import reads
+from django_interview_panels.api.renderers import APIJSONRenderer
 from django_interview_panels.models import InterviewPanel, PanelCandidate, QuestionDistribution
-from django_interview_panels.renderers import PanelJSONRenderer
+from django_interview_panels.panels import reads
 from tests import factories
 from tests.conftest import client_for
 
@@ -114,7 +114,7 @@ def test_nothing_queries_the_database_while_panels_are_represented_and_rendered(
 
     monkeypatch.setattr(reads, "represent", without_queries("represent", reads.represent))
     monkeypatch.setattr(
-        PanelJSONRenderer, "render", without_queries("render", PanelJSONRenderer.render)
+        APIJSONRenderer, "render", without_queries("render", APIJSONRenderer.render)
     )
 
     assert client.get(LIST_URL).status_code == 200

@@ -8,8 +8,8 @@ import uuid
 import pytest
 import time_machine
 
-from django_interview_panels import services
 from django_interview_panels.models import InterviewPanel, PanelCandidate
+from django_interview_panels.panels import services
 from tests import factories
 from tests.conftest import client_for
 

@@ -27,13 +27,13 @@ from django.core.signals import got_request_exception
 from django.db import IntegrityError, OperationalError, connection, transaction
 from rest_framework.test import APIClient
 
-from django_interview_panels import services
-from django_interview_panels.models import InterviewPanel, PanelCandidate
-from django_interview_panels.responses import (
+from django_interview_panels.api.responses import (
     envelope_exception_handler,
     is_retryable,
     is_unique_violation,
 )
+from django_interview_panels.models import InterviewPanel, PanelCandidate
+from django_interview_panels.panels import services
 from tests import factories
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -23,12 +23,10 @@ from django.core.validators import RegexValidator
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers as drf
 
-from django_interview_panels import filters as panel_filters
-from django_interview_panels import serializers as panel_serializers
-from django_interview_panels.exceptions import PanelNotFound
-from django_interview_panels.filters import PanelFilterSet
-from django_interview_panels.models import InterviewPanel
-from django_interview_panels.serializers import (
+from django_interview_panels.api import fields as api_fields
+from django_interview_panels.api import filters as api_filters
+from django_interview_panels.api.exceptions import PanelNotFound
+from django_interview_panels.api.fields import (
     EARLIEST_DATETIME,
     INVISIBLE_BMP_RANGES,
     INVISIBLE_CATEGORIES,
@@ -40,16 +38,20 @@ from django_interview_panels.serializers import (
     BoundedListField,
     BoundedListSerializer,
     DescribedRule,
-    DistributionInputSerializer,
-    PanelCreateSerializer,
-    PanelUpdateSerializer,
     StrictCharField,
     StrictIntegerField,
     StrictUUIDField,
     has_visible_character,
     parse_canonical_uuid,
 )
-from django_interview_panels.views import parse_panel_uuid
+from django_interview_panels.models import InterviewPanel
+from django_interview_panels.panels.filters import PanelFilterSet
+from django_interview_panels.panels.serializers import (
+    DistributionInputSerializer,
+    PanelCreateSerializer,
+    PanelUpdateSerializer,
+)
+from django_interview_panels.panels.views import parse_panel_uuid
 from tests import factories
 
 REQUEST_SERIALIZERS = {"create": PanelCreateSerializer, "update": PanelUpdateSerializer}
@@ -255,10 +257,10 @@ def test_every_request_field_is_of_a_known_kind_capped_and_runs_no_regex(request
 
 def test_every_list_filter_is_of_a_known_kind():
     known = (
-        panel_filters.CanonicalUUIDField,
-        panel_filters.StrictBooleanField,
-        panel_filters.AwareDateTimeFormField,
-        panel_filters.SearchField,
+        api_filters.CanonicalUUIDField,
+        api_filters.StrictBooleanField,
+        api_filters.AwareDateTimeFormField,
+        api_filters.SearchField,
         # django-filter's ChoiceField: `value in choices`, linear.
         PanelFilterSet.base_filters["ordering"].field_class,
     )
@@ -454,13 +456,13 @@ def test_a_non_canonical_body_uuid_is_refused(text):
 def uuid_parses(monkeypatch) -> list[int]:
     """Counts the UUID parses of body fields (one per UUID element validated)."""
     calls = [0]
-    original = panel_serializers.parse_canonical_uuid
+    original = api_fields.parse_canonical_uuid
 
     def counting(value: Any) -> uuid.UUID | None:
         calls[0] += 1
         return original(value)
 
-    monkeypatch.setattr(panel_serializers, "parse_canonical_uuid", counting)
+    monkeypatch.setattr(api_fields, "parse_canonical_uuid", counting)
     return calls
 
 

@@ -16,8 +16,8 @@ from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
 
-from django_interview_panels.filters import PanelFilterSet
 from django_interview_panels.models import InterviewPanel, PanelCandidate
+from django_interview_panels.panels.filters import PanelFilterSet
 from tests import factories
 
 pytestmark = [

@@ -15,10 +15,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from django_interview_panels import pagination, reads
-from django_interview_panels.conf import panel_settings
+from django_interview_panels.api.renderers import APIJSONRenderer
+from django_interview_panels.conf import app_settings
 from django_interview_panels.models import InterviewPanel, PanelCandidate
-from django_interview_panels.renderers import PanelJSONRenderer
+from django_interview_panels.panels import pagination, reads
 from tests import factories
 from tests.conftest import client_for
 
@@ -29,7 +29,7 @@ def rendered(include_tokens: bool = True) -> bytes:
     panels = InterviewPanel.objects.filter(is_deleted=False).with_is_active().order_by("-id")
     objects = reads.represent_panels(panels, include_tokens=include_tokens)
     assert objects, "the test needs panels"
-    return PanelJSONRenderer().render(objects)
+    return APIJSONRenderer().render(objects)
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_the_budget_counts_every_candidate_of_a_panel_matched_through_one(tenant
         "MAX_CANDIDATES_PER_PAGE": 3,
     }
     candidate = factories.candidate_uuid(tenant.candidates[0])
-    lookup = f"candidates__candidate__{panel_settings.CANDIDATE_UUID_FIELD}"
+    lookup = f"candidates__candidate__{app_settings.CANDIDATE_UUID_FIELD}"
     matching = InterviewPanel.objects.for_organization(tenant.organization).filter(
         **{lookup: candidate}
     )
@@ -146,4 +146,4 @@ def test_the_budget_counts_every_candidate_of_a_panel_matched_through_one(tenant
 
 
 def factories_resolvers() -> tuple[Any, Any]:
-    return panel_settings.CANDIDATE_NAME, panel_settings.CANDIDATE_EMAIL
+    return app_settings.CANDIDATE_NAME, app_settings.CANDIDATE_EMAIL

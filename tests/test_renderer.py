@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
 
-from django_interview_panels.renderers import PanelJSONRenderer
+from django_interview_panels.api.renderers import APIJSONRenderer
 from tests import factories
 
 PAYLOADS: list[Any] = [
@@ -33,20 +33,20 @@ PAYLOADS: list[Any] = [
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_renders_the_same_bytes_as_drf(payload):
-    assert PanelJSONRenderer().render(payload) == JSONRenderer().render(payload)
+    assert APIJSONRenderer().render(payload) == JSONRenderer().render(payload)
 
 
 @pytest.mark.parametrize("media_type", ["application/json; indent=4", "application/json; indent=0"])
 def test_an_indented_response_is_the_same_as_drfs(media_type):
     payload = {"a": [1, {"b": "c"}]}
 
-    assert PanelJSONRenderer().render(payload, media_type) == JSONRenderer().render(
+    assert APIJSONRenderer().render(payload, media_type) == JSONRenderer().render(
         payload, media_type
     )
 
 
 def test_no_data_renders_no_bytes():
-    assert PanelJSONRenderer().render(None) == b""
+    assert APIJSONRenderer().render(None) == b""
 
 
 @pytest.mark.django_db

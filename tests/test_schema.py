@@ -12,10 +12,10 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
 from openapi_spec_validator import validate
 
-from django_interview_panels import schema as panel_schema
 from django_interview_panels import urls as panel_urls
-from django_interview_panels.reads import represent_panels
-from django_interview_panels.views import PanelAPIView
+from django_interview_panels.panels import schema as panel_schema
+from django_interview_panels.panels.reads import represent_panels
+from django_interview_panels.panels.views import PanelAPIView
 from tests import factories
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"

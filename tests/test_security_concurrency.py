@@ -20,8 +20,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from django_interview_panels import services
 from django_interview_panels.models import InterviewPanel, PanelCandidate, QuestionDistribution
+from django_interview_panels.panels import services
 from tests import factories
 
 pytestmark = [

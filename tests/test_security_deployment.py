@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from django_interview_panels import services
 from django_interview_panels.models import PanelCandidate
+from django_interview_panels.panels import services
 from tests import factories
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

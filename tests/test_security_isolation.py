@@ -18,8 +18,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from django_interview_panels import services
 from django_interview_panels.models import InterviewPanel
+from django_interview_panels.panels import services
 from tests import factories
 from tests.conftest import client_for
 from tests.dumps import organization_dump, organization_identifiers

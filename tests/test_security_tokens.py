@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import time_machine
 
-from django_interview_panels import services
 from django_interview_panels.models import PanelCandidate
+from django_interview_panels.panels import services
 from django_interview_panels.tokens import new_token
 from tests import factories
 from tests.conftest import client_for

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.utils.module_loading import import_string
 
 from django_interview_panels import conf
-from django_interview_panels.conf import DEFAULTS, IMPORT_STRINGS, panel_settings
+from django_interview_panels.conf import DEFAULTS, IMPORT_STRINGS, app_settings
 from django_interview_panels.models import (
     Candidate,
     Organization,
@@ -29,7 +29,7 @@ def _expected(key: str) -> Any:
 def test_every_key_has_its_default_when_the_setting_is_empty(settings: Any, key: str) -> None:
     settings.INTERVIEW_PANELS = {}
 
-    assert getattr(panel_settings, key) == _expected(key)
+    assert getattr(app_settings, key) == _expected(key)
 
 
 def test_defaults_are_the_documented_values() -> None:
@@ -45,6 +45,8 @@ def test_defaults_are_the_documented_values() -> None:
         "TOKEN_BYTES": 32,
         "MAX_CANDIDATES_PER_PANEL": 1000,
         "MAX_DISTRIBUTIONS_PER_PANEL": 100,
+        "IMPORT_MAX_QUESTIONS": 10000,
+        "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
         "MAX_DESCRIPTION_LENGTH": 10000,
         "DEFAULT_PAGE_SIZE": 50,
         "MAX_PAGE_SIZE": 200,
@@ -59,29 +61,29 @@ def test_defaults_are_the_documented_values() -> None:
 def test_a_setting_that_is_not_a_dict_falls_back_to_the_defaults(settings: Any) -> None:
     settings.INTERVIEW_PANELS = ["TOKEN_BYTES", 48]
 
-    assert DEFAULTS["TOKEN_BYTES"] == panel_settings.TOKEN_BYTES
+    assert DEFAULTS["TOKEN_BYTES"] == app_settings.TOKEN_BYTES
 
 
 def test_an_override_is_seen_immediately_after_a_cached_read(settings: Any) -> None:
     settings.INTERVIEW_PANELS = {}
-    assert panel_settings.TOKEN_BYTES == 32  # now cached
+    assert app_settings.TOKEN_BYTES == 32  # now cached
 
     settings.INTERVIEW_PANELS = {"TOKEN_BYTES": 48}
 
-    assert panel_settings.TOKEN_BYTES == 48
+    assert app_settings.TOKEN_BYTES == 48
 
 
 def test_an_override_leaves_the_other_keys_at_their_defaults(settings: Any) -> None:
     settings.INTERVIEW_PANELS = {"MANAGER_ROLES": ("Owner",)}
 
-    assert panel_settings.MANAGER_ROLES == ("Owner",)
-    assert DEFAULTS["MAX_CANDIDATES_PER_PANEL"] == panel_settings.MAX_CANDIDATES_PER_PANEL
+    assert app_settings.MANAGER_ROLES == ("Owner",)
+    assert DEFAULTS["MAX_CANDIDATES_PER_PANEL"] == app_settings.MAX_CANDIDATES_PER_PANEL
 
 
 def test_an_import_string_resolves_to_the_callable(settings: Any) -> None:
     settings.INTERVIEW_PANELS = {"CANDIDATE_NAME": "tests.hostapp.resolvers.candidate_name"}
 
-    assert panel_settings.CANDIDATE_NAME is host_resolvers.candidate_name
+    assert app_settings.CANDIDATE_NAME is host_resolvers.candidate_name
 
 
 def test_a_callable_is_used_as_given(settings: Any) -> None:
@@ -90,19 +92,19 @@ def test_a_callable_is_used_as_given(settings: Any) -> None:
 
     settings.INTERVIEW_PANELS = {"ROLE_RESOLVER": resolver}
 
-    assert panel_settings.ROLE_RESOLVER is resolver
+    assert app_settings.ROLE_RESOLVER is resolver
 
 
 @pytest.mark.parametrize("key", sorted(IMPORT_STRINGS))
 def test_every_import_string_default_resolves_to_a_callable(settings: Any, key: str) -> None:
     settings.INTERVIEW_PANELS = {}
 
-    assert callable(getattr(panel_settings, key))
+    assert callable(getattr(app_settings, key))
 
 
 def test_an_unknown_attribute_raises_attribute_error() -> None:
     with pytest.raises(AttributeError, match="NOT_A_SETTING"):
-        _ = panel_settings.NOT_A_SETTING
+        _ = app_settings.NOT_A_SETTING
 
 
 def test_the_organization_model_is_the_configured_one() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from django_interview_panels.api.throttling import READ_SCOPE, WRITE_SCOPE, APIRateThrottle
 from django_interview_panels.conf import DEFAULTS
-from django_interview_panels.throttling import READ_SCOPE, WRITE_SCOPE, PanelRateThrottle
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def app_rates(settings: Any, read: str | None, write: str | None) -> None:
 
 
 def test_without_host_rates_the_documented_defaults_apply() -> None:
-    throttle = PanelRateThrottle()
+    throttle = APIRateThrottle()
 
     rates = {}
     for throttle.scope in (READ_SCOPE, WRITE_SCOPE):

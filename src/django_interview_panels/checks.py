@@ -13,6 +13,7 @@ from django.db import connections, models
 from django.utils.module_loading import import_string
 from rest_framework.authentication import TokenAuthentication
 
+from .api.throttling import READ_SCOPE, WRITE_SCOPE, APIRateThrottle
 from .conf import (
     CANDIDATE_MODEL_SETTING,
     DEFAULT_CANDIDATE_MODEL,
@@ -22,7 +23,6 @@ from .conf import (
     ORGANIZATION_MODEL_SETTING,
     SETTINGS_NAME,
 )
-from .throttling import READ_SCOPE, WRITE_SCOPE, PanelRateThrottle
 from .tokens import MAX_TOKEN_BYTES, MIN_TOKEN_BYTES
 
 _POSITIVE_INTS = (
@@ -31,6 +31,8 @@ _POSITIVE_INTS = (
     "MAX_DISTRIBUTIONS_PER_PANEL",
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "IMPORT_MAX_QUESTIONS",
+    "IMPORT_MAX_BYTES",
 )
 # Positive integers that may also be None (switched off).
 _OPTIONAL_POSITIVE_INTS = ("MAX_CANDIDATES_PER_PAGE",)
@@ -138,7 +140,7 @@ def _check_throttle_rates(rates: Any) -> list[checks.Error]:
         if rate is None:
             continue
         try:
-            num_requests, _duration = PanelRateThrottle().parse_rate(rate)
+            num_requests, _duration = APIRateThrottle().parse_rate(rate)
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             num_requests = None
         if type(num_requests) is not int or num_requests < 1:

@@ -21,6 +21,14 @@ class BankQuerySet(models.QuerySet):
         return self.filter(Q(organization__isnull=True) | Q(organization=organization))
 
 
+class QuestionQuerySet(BankQuerySet):
+    """Questions: visible ones as for every bank entry, and the ones draws may still pick."""
+
+    def drawable(self) -> QuestionQuerySet:
+        """Questions not retired: a retired one stays in past question sets only."""
+        return self.filter(is_retired=False)
+
+
 class PanelQuerySet(models.QuerySet):
     """Interview panels."""
 

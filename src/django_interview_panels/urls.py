@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from . import views
+from .panels import views
 
 app_name = "interview_panels"
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
-from .conf import panel_settings
-from .models import PanelCandidate
+from ..conf import app_settings
+from ..models import PanelCandidate
 
 PAGE = "page"
 PAGE_SIZE = "page_size"
@@ -60,10 +60,10 @@ def parse_page_request(query_params: Any) -> tuple[PageRequest, dict[str, list[s
     number = _positive_int(query_params.get(PAGE), 1)
     if number is None:
         errors[PAGE] = [str(_("A valid page is a positive integer."))]
-    size = _positive_int(query_params.get(PAGE_SIZE), panel_settings.DEFAULT_PAGE_SIZE)
+    size = _positive_int(query_params.get(PAGE_SIZE), app_settings.DEFAULT_PAGE_SIZE)
     if size is None:
         errors[PAGE_SIZE] = [str(_("A valid page_size is a positive integer."))]
-    return PageRequest(number or 1, min(size or 1, panel_settings.MAX_PAGE_SIZE)), errors
+    return PageRequest(number or 1, min(size or 1, app_settings.MAX_PAGE_SIZE)), errors
 
 
 def _positive_int(value: str | None, default: int) -> int | None:
@@ -82,7 +82,7 @@ def paginate(queryset: QuerySet, page_request: PageRequest) -> Page:
 
     A page past the last one is empty and runs no further query.
     """
-    budget = panel_settings.MAX_CANDIDATES_PER_PAGE
+    budget = app_settings.MAX_CANDIDATES_PER_PAGE
     if budget is None:
         count, most = queryset.count(), 0
     else:

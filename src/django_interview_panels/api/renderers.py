@@ -21,7 +21,7 @@ _LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
 _SEPARATOR_LEAD = _LINE_SEPARATOR[:1]
 
 
-class PanelJSONRenderer(JSONRenderer):
+class APIJSONRenderer(JSONRenderer):
     """``JSONRenderer`` with orjson doing the encoding whenever the bytes come out the same."""
 
     def render(

@@ -33,10 +33,10 @@ from django.db.models import Func, QuerySet, TextField, UUIDField
 from django.dispatch import receiver
 from django.utils import timezone
 
-from . import resolvers
-from .conf import panel_settings
-from .models import InterviewPanel, PanelCandidate, QuestionDistribution, get_candidate_model
-from .serializers import format_datetime
+from .. import resolvers
+from ..api.fields import format_datetime
+from ..conf import app_settings
+from ..models import InterviewPanel, PanelCandidate, QuestionDistribution, get_candidate_model
 
 # Backends on which the database writes UUID and datetime columns as text faster than Python
 # converts and formats the values.
@@ -149,7 +149,7 @@ def fetch(panels: QuerySet) -> PanelRows:
     candidates_as_read = _default_candidate_description()
     if candidates_as_read:
         candidate_paths = [
-            f"candidate__{panel_settings.CANDIDATE_UUID_FIELD}",
+            f"candidate__{app_settings.CANDIDATE_UUID_FIELD}",
             "candidate__name",
             "candidate__email",
         ]
@@ -245,7 +245,7 @@ def _forget_sql(**kwargs: Any) -> None:
 
 def _panel_columns(columns: _Columns) -> tuple[Any, ...]:
     # The order is the one ``represent`` unpacks.
-    organization_uuid = f"organization__{panel_settings.ORGANIZATION_UUID_FIELD}"
+    organization_uuid = f"organization__{app_settings.ORGANIZATION_UUID_FIELD}"
     return (
         "id",
         columns.uuid(InterviewPanel, "uuid"),
@@ -272,8 +272,8 @@ def _default_candidate_description() -> bool:
     Then their values are the columns themselves, and no candidate instance is needed.
     """
     if (
-        panel_settings.CANDIDATE_NAME is not resolvers.candidate_name
-        or panel_settings.CANDIDATE_EMAIL is not resolvers.candidate_email
+        app_settings.CANDIDATE_NAME is not resolvers.candidate_name
+        or app_settings.CANDIDATE_EMAIL is not resolvers.candidate_email
     ):
         return False
     attnames = {field.attname for field in _candidate_fields()}
@@ -376,8 +376,8 @@ def _candidate_describer(database: str) -> Callable[[list[Any]], tuple[str, str,
     fields = _candidate_fields()
     attnames = [field.attname for field in fields]
     pk_index = next(i for i, field in enumerate(fields) if field.primary_key)
-    uuid_field = panel_settings.CANDIDATE_UUID_FIELD
-    name_of, email_of = panel_settings.CANDIDATE_NAME, panel_settings.CANDIDATE_EMAIL
+    uuid_field = app_settings.CANDIDATE_UUID_FIELD
+    name_of, email_of = app_settings.CANDIDATE_NAME, app_settings.CANDIDATE_EMAIL
     # A candidate assigned to many panels of the page is built and described once.
     seen: dict[Any, tuple[str, str, str]] = {}
 

@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 
-class PanelAPIError(APIException):
+class APIError(APIException):
     """An API error with a human message and ``errors`` keyed by request field name."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -21,11 +21,11 @@ class PanelAPIError(APIException):
         self.errors = errors if errors is not None else {"detail": [self.message]}
 
 
-class RuleViolation(PanelAPIError):
+class RuleViolation(APIError):
     """The request is well formed but breaks a rule of the API (400)."""
 
 
-class NotFoundError(PanelAPIError):
+class NotFoundError(APIError):
     """A referenced object does not exist, or is not visible to the caller's organization (404)."""
 
     status_code = status.HTTP_404_NOT_FOUND

@@ -19,9 +19,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .conf import panel_settings
-from .exceptions import NotFoundError, PanelNotFound, RuleViolation
-from .models import (
+from ..api.exceptions import NotFoundError, PanelNotFound, RuleViolation
+from ..conf import app_settings
+from ..models import (
     Category,
     Difficulty,
     InterviewPanel,
@@ -32,8 +32,8 @@ from .models import (
     Topic,
     get_candidate_model,
 )
+from ..tokens import new_token
 from .serializers import schedule_errors
-from .tokens import new_token
 
 logger = logging.getLogger("django_interview_panels")
 
@@ -158,7 +158,7 @@ def _audit(message: str, *args: Any) -> None:
 
 def _organization_uuid(organization: Any) -> str:
     # Audit lines name the organization as clients know it: by its public UUID.
-    return str(getattr(organization, panel_settings.ORGANIZATION_UUID_FIELD))
+    return str(getattr(organization, app_settings.ORGANIZATION_UUID_FIELD))
 
 
 def find_assignment_by_token(token: str) -> PanelCandidate | None:
@@ -281,10 +281,10 @@ def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.
     """Primary keys of the organization's candidates by UUID: all a create stores of them."""
     if not uuids:
         return {}
-    uuid_field = panel_settings.CANDIDATE_UUID_FIELD
+    uuid_field = app_settings.CANDIDATE_UUID_FIELD
     queryset = get_candidate_model()._default_manager.filter(
         **{
-            panel_settings.CANDIDATE_ORGANIZATION_FIELD: organization,
+            app_settings.CANDIDATE_ORGANIZATION_FIELD: organization,
             f"{uuid_field}__in": set(uuids),
         }
     )
@@ -294,9 +294,11 @@ def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.
 def _check_question_stock(
     organization: Any, distributions: list[dict[str, Any]], subtopics: list[Subtopic]
 ) -> None:
-    """Every subtopic must hold enough visible questions of each difficulty asked for."""
+    """Every subtopic must hold enough visible, unretired questions of each difficulty asked
+    for."""
     rows = (
         Question.objects.visible_to(organization)
+        .drawable()
         .filter(subtopic__in=subtopics)
         .values("subtopic_id", "difficulty")
         .annotate(available=Count("id"))

@@ -22,8 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from .exceptions import PanelAPIError
-from .renderers import PanelJSONRenderer
+from .exceptions import APIError
+from .renderers import APIJSONRenderer
 
 INVALID_REQUEST_MESSAGE = _("Invalid request data")
 CONFLICT_MESSAGE = _("The request conflicts with data that changed meanwhile; please retry.")
@@ -149,11 +149,11 @@ def _server_error(exc: Exception, context: dict[str, Any]) -> Response:
 def ensure_renderable(data: Any) -> None:
     """Render ``data`` now: a value the renderer refuses then fails inside the write's
     transaction, which rolls back, instead of after its commit."""
-    PanelJSONRenderer().render(data)
+    APIJSONRenderer().render(data)
 
 
 def _describe(exc: Exception, data: Any) -> tuple[str, dict[str, Any]]:
-    if isinstance(exc, PanelAPIError):
+    if isinstance(exc, APIError):
         return exc.message, exc.errors
     if isinstance(exc, exceptions.ValidationError):
         errors = data if isinstance(data, dict) else {"non_field_errors": _as_list(data)}

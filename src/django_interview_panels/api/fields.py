@@ -1,8 +1,8 @@
-"""Validation of requests (DRF serializers), and the datetime format of responses.
+"""Request fields every domain validates with, and the datetime format of responses.
 
 Input goes through serializers: shape, types, limits and every rule that needs no database.
 Every check runs in time linear in its input, and a length cap is checked before anything else
-looks at a value. Output is built as plain dicts from fetched rows by ``reads.py``.
+looks at a value. Output is built as plain dicts from fetched rows by each domain's ``reads.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
@@ -22,13 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty, get_error_detail
 
-from .conf import panel_settings
-from .models import Difficulty
+from ..conf import app_settings
 
 # Database integer columns hold up to 2**31 - 1 on every backend.
 MAX_DB_INT = 2**31 - 1
-# No subtopic realistically holds more; keeps sums far from integer overflow.
-MAX_QUESTIONS_PER_DIFFICULTY = 100_000
 # UTC offsets stay within +-24 h, so a datetime at least a day inside Python's range can be shown
 # in every time zone; one closer to datetime.min/max would make every later read of it fail.
 EARLIEST_DATETIME = dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
@@ -268,16 +265,16 @@ class StrictUUIDField(serializers.UUIDField):
         return parsed
 
 
-def _name_field(**kwargs: Any) -> serializers.CharField:
+def name_field(**kwargs: Any) -> serializers.CharField:
     return StrictCharField(max_length=MAX_NAME_LENGTH, validators=[NAME_RULE], **kwargs)
 
 
-def _description_field(**kwargs: Any) -> serializers.CharField:
+def description_field(**kwargs: Any) -> serializers.CharField:
     # Built per request: the limit comes from settings, so a changed setting applies at once.
     return StrictCharField(
         required=False,
         allow_blank=True,
-        max_length=panel_settings.MAX_DESCRIPTION_LENGTH,
+        max_length=app_settings.MAX_DESCRIPTION_LENGTH,
         validators=[TEXT_RULE],
         **kwargs,
     )
@@ -358,124 +355,7 @@ class BoundedListSerializer(BoundedListMixin, serializers.ListSerializer):
         return self.run_child_validation(item)
 
 
-class DistributionInputSerializer(serializers.Serializer):
-    """One element of `question_distributions` in a create request."""
-
-    topic_uuid = StrictUUIDField()
-    subtopic_uuid = StrictUUIDField()
-    easy = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-    medium = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-    hard = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not any(attrs[difficulty] > 0 for difficulty in Difficulty.values):
-            raise serializers.ValidationError(
-                _("At least one of easy, medium or hard must be greater than 0.")
-            )
-        return attrs
-
-
-def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, list[str]]:
-    """The rules on a panel's start and end, as field errors (empty when they hold)."""
-    if end <= start:
-        return {"end_datetime": [str(_("end_datetime must be after start_datetime."))]}
-    if end <= now:
-        return {"end_datetime": [str(_("end_datetime must be in the future."))]}
-    return {}
-
-
-def _distributions_field() -> serializers.ListSerializer:
-    cap = panel_settings.MAX_DISTRIBUTIONS_PER_PANEL
-    # The validators only describe the caps to OpenAPI (minItems, maxItems): the list serializer
-    # checks them before the elements, so they never refuse anything themselves.
-    return BoundedListSerializer(
-        child=DistributionInputSerializer(),
-        allow_empty=False,
-        max_length=cap,
-        validators=[MinLengthValidator(1), MaxLengthValidator(cap)],
-    )
-
-
-def _candidates_field() -> serializers.ListField:
-    # ListField turns max_length into a MaxLengthValidator, which OpenAPI shows as maxItems.
-    return BoundedListField(
-        child=StrictUUIDField(),
-        required=False,
-        default=list,
-        max_length=panel_settings.MAX_CANDIDATES_PER_PANEL,
-    )
-
-
-class PanelCreateSerializer(serializers.Serializer):
-    """A create request: shape and every rule that needs no database."""
-
-    name = _name_field()
-    description = _description_field(default="")
-    total_number_of_questions = StrictIntegerField(min_value=1, max_value=MAX_DB_INT)
-    start_datetime = AwareDateTimeField()
-    end_datetime = AwareDateTimeField()
-    category_uuid = StrictUUIDField()
-    question_distributions = _distributions_field()
-    candidate_uuids = _candidates_field()
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        # Rebuilt per serializer: the caps come from settings, so a changed setting applies at
-        # once, to validation and to the schema alike.
-        fields = super().get_fields()
-        fields["description"] = _description_field(default="")
-        fields["question_distributions"] = _distributions_field()
-        fields["candidate_uuids"] = _candidates_field()
-        return fields
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        errors = schedule_errors(attrs["start_datetime"], attrs["end_datetime"], timezone.now())
-        distributions = attrs["question_distributions"]
-
-        requested = sum(d[difficulty] for d in distributions for difficulty in Difficulty.values)
-        if requested != attrs["total_number_of_questions"]:
-            errors["total_number_of_questions"] = [
-                str(
-                    _(
-                        "The question distributions add up to %(requested)d questions, "
-                        "but total_number_of_questions is %(total)d."
-                    )
-                    % {"requested": requested, "total": attrs["total_number_of_questions"]}
-                )
-            ]
-
-        repeated_subtopics = _repeated([d["subtopic_uuid"] for d in distributions])
-        if repeated_subtopics:
-            errors["question_distributions"] = _capped(
-                str(_("Subtopic %(uuid)s appears in more than one distribution.") % {"uuid": u})
-                for u in repeated_subtopics
-            )
-
-        repeated_candidates = _repeated(attrs["candidate_uuids"])
-        if repeated_candidates:
-            errors["candidate_uuids"] = _capped(
-                str(_("Candidate %(uuid)s is listed more than once.") % {"uuid": u})
-                for u in repeated_candidates
-            )
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-
-class PanelUpdateSerializer(serializers.Serializer):
-    """An update request: any of the four updatable fields; all others are ignored."""
-
-    name = _name_field(required=False)
-    description = _description_field()
-    start_datetime = AwareDateTimeField(required=False)
-    end_datetime = AwareDateTimeField(required=False)
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        fields["description"] = _description_field()
-        return fields
-
-
-def _repeated(values: list[Any]) -> list[Any]:
+def repeated_values(values: list[Any]) -> list[Any]:
     """Values listed more than once, in order of their second appearance, each once."""
     seen: set[Any] = set()
     repeated: dict[Any, None] = {}  # an ordered set: linear where a list lookup is quadratic
@@ -486,7 +366,7 @@ def _repeated(values: list[Any]) -> list[Any]:
     return list(repeated)
 
 
-def _capped(messages: Iterable[str]) -> list[str]:
+def capped_messages(messages: Iterable[str]) -> list[str]:
     """At most ``MAX_ELEMENT_ERRORS`` messages, and one more saying how many were left out."""
     messages = list(messages)
     if len(messages) <= MAX_ELEMENT_ERRORS:

@@ -13,14 +13,14 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from .conf import panel_settings
+from ..conf import app_settings
 
 READ_SCOPE = "interview_panels_read"
 WRITE_SCOPE = "interview_panels_write"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class PanelRateThrottle(ScopedRateThrottle):
+class APIRateThrottle(ScopedRateThrottle):
     """DRF's ``ScopedRateThrottle``, its scope chosen by the request's method.
 
     It reads no ``throttle_scope`` from the view: a host's own ``ScopedRateThrottle`` in
@@ -39,4 +39,4 @@ class PanelRateThrottle(ScopedRateThrottle):
         host_rates = api_settings.DEFAULT_THROTTLE_RATES or {}
         if self.scope in host_rates:
             return host_rates[self.scope]
-        return (panel_settings.THROTTLE_RATES or {}).get(self.scope)
+        return (app_settings.THROTTLE_RATES or {}).get(self.scope)

@@ -1,4 +1,4 @@
-"""OpenAPI description of the API (drf-spectacular): envelopes, error statuses, examples, links.
+"""OpenAPI description of the panel operations (drf-spectacular): examples, parameters, links.
 
 The views render plain dicts (see ``reads.represent``); the serializers here only describe that
 output for the schema. ``tests/test_schema.py`` keeps the two in step.
@@ -6,157 +6,61 @@ output for the schema. ``tests/test_schema.py`` keeps the two in step.
 
 from __future__ import annotations
 
-import re
+from functools import partial
 from typing import Any
 
-from django.urls import Resolver404, resolve
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
+from ..api.fields import MAX_DATETIME_LENGTH, MAX_NAME_LENGTH
+from ..api.schema import (
+    LINKS,
+    RETRY_AFTER_HEADER,
+    PaginationSerializer,
+    error_response,
+    error_responses,
+    links,
+    success_response,
+)
 from .filters import ORDERINGS, PanelFilterSet
 from .pagination import PAGE, PAGE_SIZE
-from .serializers import (
-    MAX_DATETIME_LENGTH,
-    MAX_NAME_LENGTH,
-    AwareDateTimeField,
-    PanelCreateSerializer,
-    PanelUpdateSerializer,
-)
+from .serializers import PanelCreateSerializer, PanelUpdateSerializer
 
 TAG = "Interview panels"
-# ``urls.app_name``; a mount under this instance namespace keeps the documented operationIds.
-APP_NAMESPACE = "interview_panels"
 
-
-class BearerTokenScheme(OpenApiAuthenticationExtension):
-    """``Authorization: Bearer <token>`` as an HTTP bearer security scheme."""
-
-    target_class = "django_interview_panels.authentication.BearerTokenAuthentication"
-    name = "bearerAuth"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer"}
+_errors = partial(
+    error_responses,
+    not_found=error_response(
+        "Not found, or not in the caller's organization",
+        "Interview panel not found",
+        {"interview_panel_uuid": ["Interview panel not found"]},
+    ),
+)
 
 
 def _links(source: str, *operation_ids: str) -> dict[str, dict[str, Any]]:
-    return {
-        operation_id: {
-            "operationId": operation_id,
-            "parameters": {"interview_panel_uuid": source},
-        }
-        for operation_id in operation_ids
-    }
+    return links("interview_panel_uuid", source, *operation_ids)
 
 
 _FROM_BODY = "$response.body#/data/uuid"
 _FROM_PATH = "$request.path.interview_panel_uuid"
 # (operationId, status) -> the operations a client can call next with the same panel.
-LINKS = {
-    ("panel_create", "201"): _links(
-        _FROM_BODY, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
-    ),
-    ("panel_list", "200"): _links("$response.body#/data/interview_panels/0/uuid", "panel_retrieve"),
-    ("panel_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
-    ("panel_partial_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
-    ("panel_delete", "200"): _links(
-        _FROM_PATH, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
-    ),
-}
-
-
-class PanelAutoSchema(AutoSchema):
-    """drf-spectacular's schema plus OpenAPI links between the panel operations.
-
-    Links let generated clients and stateful testers follow a panel from create to read, update
-    and delete (and check that a deleted panel stays gone).
-    """
-
-    def get_operation(
-        self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any
-    ) -> dict[str, Any] | None:
-        if "{" + api_settings.FORMAT_SUFFIX_KWARG + "}" in path:
-            # A host's format_suffix_patterns adds aliases the views answer like the plain path
-            # (JSON only): not operations of their own, whose operationIds would collide.
-            return None
-        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
-        if operation is None:
-            return None
-        # A second mount of the app (another instance namespace) gets its own operationIds, so
-        # the two never collide; its links point at the operations of the same mount.
-        prefix = mount_prefix(self.path)
-        operation_id = operation["operationId"]
-        for status, response in operation.get("responses", {}).items():
-            links = LINKS.get((operation_id, status))
-            if links:
-                response["links"] = {
-                    prefix + target: {**link, "operationId": prefix + target}
-                    for target, link in links.items()
-                }
-        operation["operationId"] = prefix + operation_id
-        return operation
-
-    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
-        super()._insert_field_validators(field, schema)
-        if isinstance(field, AwareDateTimeField):
-            schema["maxLength"] = MAX_DATETIME_LENGTH
-        # drf-spectacular writes a blank-allowed string with a pattern as `oneOf: [it, ""]`; when
-        # the pattern itself accepts "" both branches match "" and oneOf refuses it: one schema.
-        branches = schema.get("oneOf")
-        if (
-            branches
-            and len(branches) == 2
-            and branches[1] == {"type": "string", "maxLength": 0}
-            and _accepts_empty_string(branches[0])
-        ):
-            schema.update(schema.pop("oneOf")[0])
-
-
-def _accepts_empty_string(schema: dict[str, Any]) -> bool:
-    if schema.get("type") != "string" or "format" in schema or schema.get("minLength", 0) > 0:
-        return False
-    return "pattern" not in schema or re.search(schema["pattern"], "") is not None
-
-
-def mount_prefix(path: str) -> str:
-    """``""`` for the app's default mount, ``"<instance namespace>_"`` for any other mount.
-
-    The namespace is found by resolving ``path`` (``{parameters}`` filled in) in the current
-    URLconf.
-    """
-    try:
-        match = resolve(re.sub(r"\{[^/{}]+\}", "0", path))
-    except Resolver404:
-        return ""
-    namespace = match.namespaces[-1] if match.namespaces else ""
-    if namespace in ("", APP_NAMESPACE):
-        return ""
-    return re.sub(r"\W", "_", namespace) + "_"
-
-
-def on_panel_schema(decorator: Any) -> Any:
-    """``decorator`` (an ``extend_schema``) applied so that it extends ``PanelAutoSchema``.
-
-    On a view method, ``extend_schema`` subclasses the method's own schema if it has one, else
-    the host's ``DEFAULT_SCHEMA_CLASS`` (read at import): with DRF's default class there,
-    drf-spectacular crashed generating the app's operations. Seeding the method with the app's
-    schema makes the host's choice irrelevant to the app's views.
-    """
-
-    def apply(method: Any) -> Any:
-        method.kwargs = {**getattr(method, "kwargs", {}), "schema": PanelAutoSchema}
-        return decorator(method)
-
-    return apply
+LINKS.update(
+    {
+        ("panel_create", "201"): _links(
+            _FROM_BODY, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
+        ),
+        ("panel_list", "200"): _links(
+            "$response.body#/data/interview_panels/0/uuid", "panel_retrieve"
+        ),
+        ("panel_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
+        ("panel_partial_update", "200"): _links(_FROM_PATH, "panel_retrieve", "panel_delete"),
+        ("panel_delete", "200"): _links(
+            _FROM_PATH, "panel_retrieve", "panel_update", "panel_partial_update", "panel_delete"
+        ),
+    }
+)
 
 
 # --- Output shapes ----------------------------------------------------------------------------
@@ -202,36 +106,6 @@ class InterviewPanelSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     question_distributions = QuestionDistributionSerializer(many=True)
     candidates = PanelCandidateSerializer(many=True)
-
-
-class PaginationSerializer(serializers.Serializer):
-    """Where a list page sits: totals, and links to the neighbouring pages (null at the ends)."""
-
-    count = serializers.IntegerField(min_value=0, help_text="Panels matching the filters.")
-    page = serializers.IntegerField(min_value=1)
-    page_size = serializers.IntegerField(min_value=1, help_text="The page size actually used.")
-    total_pages = serializers.IntegerField(min_value=1)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-
-
-class ErrorEnvelopeSerializer(serializers.Serializer):
-    """Every error: `errors` maps a request field (or `detail`) to its messages."""
-
-    success = serializers.BooleanField()
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.JSONField())
-
-
-def envelope(name: str, data: Any | None) -> serializers.Serializer:
-    """The success envelope around ``data`` (no ``data`` key when None, as for delete)."""
-    fields: dict[str, serializers.Field] = {
-        "success": serializers.BooleanField(),
-        "message": serializers.CharField(),
-    }
-    if data is not None:
-        fields["data"] = data
-    return inline_serializer(name=name, fields=fields)
 
 
 # --- Examples (from the API document) -----------------------------------------------------------
@@ -311,61 +185,6 @@ UPDATE_REQUEST_EXAMPLE = {
 }
 
 
-def _error(description: str, message: str, errors: dict[str, Any]) -> OpenApiResponse:
-    example = {"success": False, "message": message, "errors": errors}
-    return OpenApiResponse(
-        ErrorEnvelopeSerializer,
-        description=description,
-        examples=[OpenApiExample(description, value=example, response_only=True)],
-    )
-
-
-def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    catalogue = {
-        400: _error(
-            "Invalid request data or a broken rule",
-            "Invalid request data",
-            {"end_datetime": ["end_datetime must be after start_datetime."]},
-        ),
-        401: _error(
-            "Not authenticated",
-            "Authentication credentials were not provided.",
-            {"detail": ["Authentication credentials were not provided."]},
-        ),
-        403: _error(
-            "No organization, or not a manager role",
-            "User is not Admin or HR",
-            {"detail": ["User is not Admin or HR"]},
-        ),
-        404: _error(
-            "Not found, or not in the caller's organization",
-            "Interview panel not found",
-            {"interview_panel_uuid": ["Interview panel not found"]},
-        ),
-        409: _error(
-            "A concurrent write won a race; nothing was stored, retry",
-            "The request conflicts with data that changed meanwhile; please retry.",
-            {"detail": ["The request conflicts with data that changed meanwhile; please retry."]},
-        ),
-        415: _error(
-            "Unsupported media type",
-            'Unsupported media type "text/plain" in request.',
-            {"detail": ['Unsupported media type "text/plain" in request.']},
-        ),
-        429: _error(
-            "Throttled by the app's read or write rate, or by a host throttle",
-            "Request was throttled. Expected available in 10 seconds.",
-            {"detail": ["Request was throttled. Expected available in 10 seconds."]},
-        ),
-        503: _error(
-            "The database was busy; nothing was stored, retry after Retry-After seconds",
-            "The database is busy; please retry.",
-            {"detail": ["The database is busy; please retry."]},
-        ),
-    }
-    return {status: catalogue[status] for status in statuses}
-
-
 def _filter_parameter(name: str, type_: Any, **kwargs: Any) -> OpenApiParameter:
     # Descriptions come from the FilterSet, so schema and behaviour share one text.
     description = str(PanelFilterSet.base_filters[name].extra["help_text"])
@@ -428,26 +247,6 @@ PANEL_UUID_PARAMETER = OpenApiParameter(
     description="UUID of the interview panel",
 )
 
-# A response header of the 429 and 503 answers (a list: drf-spectacular matches only lists).
-RETRY_AFTER_HEADER = OpenApiParameter(
-    "Retry-After",
-    OpenApiTypes.INT,
-    OpenApiParameter.HEADER,
-    description="Seconds to wait before retrying.",
-    response=[429, 503],
-)
-
-
-def _success(name: str, message: str, data: Any, example_data: Any) -> OpenApiResponse:
-    example = {"success": True, "message": message}
-    if example_data is not None:
-        example["data"] = example_data
-    return OpenApiResponse(
-        envelope(name, data),
-        examples=[OpenApiExample(message, value=example, response_only=True)],
-    )
-
-
 create_schema = extend_schema(
     operation_id="panel_create",
     summary="Create an interview panel",
@@ -460,7 +259,7 @@ create_schema = extend_schema(
     request=PanelCreateSerializer,
     examples=[OpenApiExample("Create request", value=CREATE_REQUEST_EXAMPLE, request_only=True)],
     responses={
-        201: _success(
+        201: success_response(
             "PanelCreatedResponse",
             "Interview panel created successfully",
             InterviewPanelSerializer(),
@@ -482,7 +281,7 @@ list_schema = extend_schema(
     tags=[TAG],
     parameters=[*LIST_PARAMETERS, RETRY_AFTER_HEADER],
     responses={
-        200: _success(
+        200: success_response(
             "PanelListResponse",
             "Interview panels retrieved successfully",
             inline_serializer(
@@ -494,7 +293,7 @@ list_schema = extend_schema(
             ),
             {"interview_panels": [PANEL_EXAMPLE], "pagination": PAGINATION_EXAMPLE},
         ),
-        400: _error(
+        400: error_response(
             "Invalid filter, ordering or page",
             "Invalid request data",
             {"page": ["A valid page is a positive integer."]},
@@ -513,7 +312,7 @@ retrieve_schema = extend_schema(
     tags=[TAG],
     parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
     responses={
-        200: _success(
+        200: success_response(
             "PanelResponse",
             "Interview panel retrieved successfully",
             InterviewPanelSerializer(),
@@ -524,7 +323,7 @@ retrieve_schema = extend_schema(
 )
 
 
-_UPDATED_RESPONSE = _success(
+_UPDATED_RESPONSE = success_response(
     "PanelUpdatedResponse",
     "Interview panel updated successfully",
     InterviewPanelSerializer(),
@@ -566,7 +365,9 @@ delete_schema = extend_schema(
     tags=[TAG],
     parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
     responses={
-        200: _success("PanelDeletedResponse", "Interview panel deleted successfully", None, None),
+        200: success_response(
+            "PanelDeletedResponse", "Interview panel deleted successfully", None, None
+        ),
         **_errors(401, 403, 404, 429, 503),
     },
 )

@@ -11,93 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from ..api.exceptions import PanelNotFound, RuleViolation
+from ..api.fields import parse_canonical_uuid
+from ..api.permissions import IsOrganizationManager
+from ..api.responses import ensure_renderable, success
+from ..api.schema import on_app_schema
+from ..api.views import OrganizationAPIView
+from ..models import InterviewPanel
+from ..querysets import PanelQuerySet
 from . import pagination, reads, services
 from . import schema as api_schema
-from .exceptions import PanelNotFound, RuleViolation
 from .filters import PanelFilterSet, filter_errors
-from .models import InterviewPanel
-from .permissions import Actor, IsOrganizationMember, IsPanelManager, get_actor
-from .pinning import JSONOnlyNegotiation, pin_error_keys
-from .querysets import PanelQuerySet
-from .renderers import PanelJSONRenderer
-from .responses import ensure_renderable, envelope_exception_handler, success
-from .serializers import PanelCreateSerializer, PanelUpdateSerializer, parse_canonical_uuid
-from .throttling import PanelRateThrottle
+from .serializers import PanelCreateSerializer, PanelUpdateSerializer
 
 PANEL_UUID = "interview_panel_uuid"
 
 
-class PanelAPIView(APIView):
-    """Base of the app's views: the error envelope and organization-scoped reads.
+class PanelAPIView(OrganizationAPIView):
+    """Base of the panel endpoints: the organization's panels and their representation."""
 
-    Authentication and throttling come from the host's DRF settings; everything else that
-    shapes a response is pinned here (docs/api.md lists each setting).
-    """
-
-    permission_classes = [IsOrganizationMember]
-    # The contract is JSON both ways, whatever the host's DRF defaults: no format suffixes,
-    # no ?format=, no Accept-driven 406, so the order of checks in docs/api.md holds.
-    parser_classes = [JSONParser]
-    renderer_classes = [PanelJSONRenderer]
-    content_negotiation_class = JSONOnlyNegotiation
-    # Unversioned: a host's versioning scheme would answer 404 "Invalid version in URL path.".
-    versioning_class = None
-    # OPTIONS is answered by ``options`` below, not by DRF's metadata (view docstrings).
-    metadata_class = None
-    schema = api_schema.PanelAutoSchema()
-
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        # A host's URL prefix may capture parameters of its own (an API version, a format
-        # suffix); the handlers take the app's path parameter only.
-        own = {key: value for key, value in kwargs.items() if key == PANEL_UUID}
-        return super().dispatch(request, **own)
-
-    def get_exception_handler(self) -> Any:
-        return envelope_exception_handler
-
-    def get_throttles(self) -> list[Any]:
-        # The host's throttles, then the app's read and write scopes (throttling.py).
-        return [*super().get_throttles(), PanelRateThrottle()]
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ValidationError):
-            # Errors that belong to no field are keyed "non_field_errors" whatever the host's
-            # NON_FIELD_ERRORS_KEY.
-            exc.detail = pin_error_keys(exc.detail)
-        return super().handle_exception(exc)
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        # Rendered here, inside DRF's error handling: a value the renderer refuses (say, from a
-        # host's candidate name resolver) is then the envelope's 500, not Django's HTML page.
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and not response.is_rendered:
-            try:
-                response.render()
-            except Exception as exc:
-                failed = self.handle_exception(exc)
-                response = super().finalize_response(request, failed, *args, **kwargs)
-                response.render()
-        return response
-
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The allowed methods, in the envelope (and the ``Allow`` header)."""
-        methods = self.allowed_methods
-        message = _("Allowed methods: %(methods)s") % {"methods": ", ".join(methods)}
-        return success(message, {"allowed_methods": methods})
-
-    def get_authenticate_header(self, request: Request) -> str:
-        # Unauthenticated is 401 even when the host's first authenticator (e.g. sessions) has no
-        # WWW-Authenticate challenge of its own: DRF would otherwise answer 403.
-        return super().get_authenticate_header(request) or 'Bearer realm="api"'
-
-    @property
-    def actor(self) -> Actor:
-        return get_actor(self.request)
+    path_parameters = (PANEL_UUID,)
 
     def panels(self) -> PanelQuerySet:
         """The caller's organization's live panels, newest first, with ``is_active``."""
@@ -139,9 +75,9 @@ def parse_panel_uuid(value: str) -> uuid.UUID:
 class PanelCreateView(PanelAPIView):
     """``POST create/``"""
 
-    permission_classes = [IsPanelManager]
+    permission_classes = [IsOrganizationManager]
 
-    @api_schema.on_panel_schema(api_schema.create_schema)
+    @on_app_schema(api_schema.create_schema)
     def post(self, request: Request) -> Response:
         serializer = PanelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -161,7 +97,7 @@ class PanelCreateView(PanelAPIView):
 class PanelListView(PanelAPIView):
     """``GET get/``: a page of the organization's panels, newest first unless ordered."""
 
-    @api_schema.on_panel_schema(api_schema.list_schema)
+    @on_app_schema(api_schema.list_schema)
     def get(self, request: Request) -> Response:
         panels = self.panels()
         page_request, errors = pagination.parse_page_request(request.query_params)
@@ -186,7 +122,7 @@ class PanelListView(PanelAPIView):
 class PanelDetailView(PanelAPIView):
     """``GET get/<interview_panel_uuid>/``"""
 
-    @api_schema.on_panel_schema(api_schema.retrieve_schema)
+    @on_app_schema(api_schema.retrieve_schema)
     def get(self, request: Request, interview_panel_uuid: str) -> Response:
         data = self.represent_one(parse_panel_uuid(interview_panel_uuid))
         return success(_("Interview panel retrieved successfully"), data)
@@ -195,9 +131,9 @@ class PanelDetailView(PanelAPIView):
 class PanelUpdateView(PanelAPIView):
     """``PUT``/``PATCH update/<interview_panel_uuid>/``: a partial update either way."""
 
-    permission_classes = [IsPanelManager]
+    permission_classes = [IsOrganizationManager]
 
-    @api_schema.on_panel_schema(api_schema.update_schema("panel_update"))
+    @on_app_schema(api_schema.update_schema("panel_update"))
     def put(self, request: Request, interview_panel_uuid: str | None = None) -> Response:
         panel_uuid = require_panel_uuid(interview_panel_uuid)
         serializer = PanelUpdateSerializer(data=request.data, partial=True)
@@ -215,7 +151,7 @@ class PanelUpdateView(PanelAPIView):
             ensure_renderable(data)
         return success(_("Interview panel updated successfully"), data)
 
-    @api_schema.on_panel_schema(api_schema.update_schema("panel_partial_update"))
+    @on_app_schema(api_schema.update_schema("panel_partial_update"))
     def patch(self, request: Request, interview_panel_uuid: str | None = None) -> Response:
         return self.put(request, interview_panel_uuid)
 
@@ -223,9 +159,9 @@ class PanelUpdateView(PanelAPIView):
 class PanelDeleteView(PanelAPIView):
     """``DELETE delete/<interview_panel_uuid>/``: a soft delete."""
 
-    permission_classes = [IsPanelManager]
+    permission_classes = [IsOrganizationManager]
 
-    @api_schema.on_panel_schema(api_schema.delete_schema)
+    @on_app_schema(api_schema.delete_schema)
     def delete(self, request: Request, interview_panel_uuid: str | None = None) -> Response:
         services.delete_panel(
             organization=self.actor.organization,

@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from .conf import panel_settings
+from ..conf import app_settings
 
 _ACTOR_ATTR = "_interview_panels_actor"
 
@@ -29,7 +29,7 @@ class Actor:
 
     @property
     def is_manager(self) -> bool:
-        return self.role is not None and self.role in panel_settings.MANAGER_ROLES
+        return self.role is not None and self.role in app_settings.MANAGER_ROLES
 
 
 def get_actor(request: Request) -> Actor:
@@ -39,8 +39,8 @@ def get_actor(request: Request) -> Actor:
         user = request.user
         actor = Actor(
             user=user,
-            organization=panel_settings.ORGANIZATION_RESOLVER(user),
-            role=panel_settings.ROLE_RESOLVER(user),
+            organization=app_settings.ORGANIZATION_RESOLVER(user),
+            role=app_settings.ROLE_RESOLVER(user),
         )
         setattr(request, _ACTOR_ATTR, actor)
     return actor
@@ -57,7 +57,7 @@ class IsOrganizationMember(BasePermission):
         return True
 
 
-class IsPanelManager(IsOrganizationMember):
+class IsOrganizationManager(IsOrganizationMember):
     """A member whose role is one of ``MANAGER_ROLES``: may create, update and delete panels."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
@@ -67,6 +67,6 @@ class IsPanelManager(IsOrganizationMember):
         if actor.role is None:
             raise PermissionDenied(_("User must have a role"))
         if not actor.is_manager:
-            roles = " or ".join(str(role) for role in panel_settings.MANAGER_ROLES)
+            roles = " or ".join(str(role) for role in app_settings.MANAGER_ROLES)
             raise PermissionDenied(_("User is not %(roles)s") % {"roles": roles})
         return True

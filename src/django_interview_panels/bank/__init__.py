@@ -1,0 +1,1 @@
+"""The question bank: categories, topics, subtopics, questions and rubric dimensions."""

@@ -1,0 +1,148 @@
+"""Validation of panel requests (DRF serializers): shape, types, limits and every rule that
+needs no database, on the shared fields of ``api/fields.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..api.fields import (
+    MAX_DB_INT,
+    AwareDateTimeField,
+    BoundedListField,
+    BoundedListSerializer,
+    StrictIntegerField,
+    StrictUUIDField,
+    capped_messages,
+    description_field,
+    name_field,
+    repeated_values,
+)
+from ..conf import app_settings
+from ..models import Difficulty
+
+# No subtopic realistically holds more; keeps sums far from integer overflow.
+MAX_QUESTIONS_PER_DIFFICULTY = 100_000
+
+
+class DistributionInputSerializer(serializers.Serializer):
+    """One element of `question_distributions` in a create request."""
+
+    topic_uuid = StrictUUIDField()
+    subtopic_uuid = StrictUUIDField()
+    easy = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    medium = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+    hard = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not any(attrs[difficulty] > 0 for difficulty in Difficulty.values):
+            raise serializers.ValidationError(
+                _("At least one of easy, medium or hard must be greater than 0.")
+            )
+        return attrs
+
+
+def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, list[str]]:
+    """The rules on a panel's start and end, as field errors (empty when they hold)."""
+    if end <= start:
+        return {"end_datetime": [str(_("end_datetime must be after start_datetime."))]}
+    if end <= now:
+        return {"end_datetime": [str(_("end_datetime must be in the future."))]}
+    return {}
+
+
+def _distributions_field() -> serializers.ListSerializer:
+    cap = app_settings.MAX_DISTRIBUTIONS_PER_PANEL
+    # The validators only describe the caps to OpenAPI (minItems, maxItems): the list serializer
+    # checks them before the elements, so they never refuse anything themselves.
+    return BoundedListSerializer(
+        child=DistributionInputSerializer(),
+        allow_empty=False,
+        max_length=cap,
+        validators=[MinLengthValidator(1), MaxLengthValidator(cap)],
+    )
+
+
+def _candidates_field() -> serializers.ListField:
+    # ListField turns max_length into a MaxLengthValidator, which OpenAPI shows as maxItems.
+    return BoundedListField(
+        child=StrictUUIDField(),
+        required=False,
+        default=list,
+        max_length=app_settings.MAX_CANDIDATES_PER_PANEL,
+    )
+
+
+class PanelCreateSerializer(serializers.Serializer):
+    """A create request: shape and every rule that needs no database."""
+
+    name = name_field()
+    description = description_field(default="")
+    total_number_of_questions = StrictIntegerField(min_value=1, max_value=MAX_DB_INT)
+    start_datetime = AwareDateTimeField()
+    end_datetime = AwareDateTimeField()
+    category_uuid = StrictUUIDField()
+    question_distributions = _distributions_field()
+    candidate_uuids = _candidates_field()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Rebuilt per serializer: the caps come from settings, so a changed setting applies at
+        # once, to validation and to the schema alike.
+        fields = super().get_fields()
+        fields["description"] = description_field(default="")
+        fields["question_distributions"] = _distributions_field()
+        fields["candidate_uuids"] = _candidates_field()
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = schedule_errors(attrs["start_datetime"], attrs["end_datetime"], timezone.now())
+        distributions = attrs["question_distributions"]
+
+        requested = sum(d[difficulty] for d in distributions for difficulty in Difficulty.values)
+        if requested != attrs["total_number_of_questions"]:
+            errors["total_number_of_questions"] = [
+                str(
+                    _(
+                        "The question distributions add up to %(requested)d questions, "
+                        "but total_number_of_questions is %(total)d."
+                    )
+                    % {"requested": requested, "total": attrs["total_number_of_questions"]}
+                )
+            ]
+
+        repeated_subtopics = repeated_values([d["subtopic_uuid"] for d in distributions])
+        if repeated_subtopics:
+            errors["question_distributions"] = capped_messages(
+                str(_("Subtopic %(uuid)s appears in more than one distribution.") % {"uuid": u})
+                for u in repeated_subtopics
+            )
+
+        repeated_candidates = repeated_values(attrs["candidate_uuids"])
+        if repeated_candidates:
+            errors["candidate_uuids"] = capped_messages(
+                str(_("Candidate %(uuid)s is listed more than once.") % {"uuid": u})
+                for u in repeated_candidates
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class PanelUpdateSerializer(serializers.Serializer):
+    """An update request: any of the four updatable fields; all others are ignored."""
+
+    name = name_field(required=False)
+    description = description_field()
+    start_datetime = AwareDateTimeField(required=False)
+    end_datetime = AwareDateTimeField(required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["description"] = description_field()
+        return fields
