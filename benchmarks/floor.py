@@ -3,8 +3,9 @@
 - ``list_body``: the list response, byte for byte, from the same six queries the app runs
   (token, membership, count, panels, distributions, candidates), with ``values_list``, plain
   dicts and orjson: no DRF, no model instances, no settings lookups, UTC only. UUIDs come from
-  the database as text (``reads.UUIDText``), and on SQLite datetimes as their stored text,
-  rewritten to ISO 8601 once per distinct value: the cheapest way known to produce the bytes.
+  the database as text (``reads.UUIDText``), and datetimes as text too (``reads.StoredText``:
+  SQLite's stored text, PostgreSQL's ISO 8601 output), rewritten to the response's ISO 8601 once
+  per distinct value: the cheapest way known to produce the bytes.
 - ``insert_panel_rows``: the rows a create stores, written with raw multi-row INSERTs in one
   transaction, in the batches Django's ``bulk_create`` would use.
 - ``plain_view``: the same precomputed bytes for every request, through the same middleware.
@@ -58,17 +59,20 @@ def list_body(token: str, *, page: int, page_size: int, base_url: str) -> bytes:
     moments: dict[Any, Any] = {}
 
     def moment(value: Any) -> Any:
-        # SQLite's stored text "2030-01-01 09:00:00[.ffffff]" (UTC) is the ISO text but for the
-        # separator and the zone; datetimes from PostgreSQL are left to orjson.
-        if not sqlite:
-            return value
         text = moments.get(value)
         if text is None:
-            text = moments[value] = value.replace(" ", "T") + "Z"
+            if sqlite:
+                # SQLite's stored text "2030-01-01 09:00:00[.ffffff]" (UTC) is the ISO text but
+                # for the separator and the zone.
+                text = value.replace(" ", "T") + "Z"
+            else:
+                # PostgreSQL's "2030-01-01 09:00:00.5+00" (the session is in UTC).
+                text = dt.datetime.fromisoformat(value).isoformat().replace("+00:00", "Z")
+            moments[value] = text
         return text
 
     def when(path: str) -> Any:
-        return StoredText(path) if sqlite else path
+        return StoredText(path)
 
     now = timezone.now()
     panels = InterviewPanel.objects.filter(organization_id=organization_id, is_deleted=False)

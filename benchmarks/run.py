@@ -5,6 +5,7 @@ Run from the repository root, with the app installed (``pip install -e .[example
 
     python -m benchmarks.run            # SQLite file in benchmarks/results/
     python -m benchmarks.run --quick    # a smoke run of a few seconds
+    python -m benchmarks.run --no-sql-reuse   # the app compiling its child queries every time
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/interview_panels python -m benchmarks.run
 
 With ``DATABASE_URL`` the benchmark creates (and afterwards drops) a fresh database named after
@@ -100,6 +101,18 @@ def setup_django(database_url: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def switch_off_sql_reuse() -> None:
+    """Make the app build and compile its distributions and assignments queries every time.
+
+    ``reads._rows_of_panels`` then finds no reusable SQL and runs the ORM's queryset, as the
+    floor does: the difference measures what the reuse is worth.
+    """
+    from django_interview_panels.panels import reads
+
+    reads._reusable_sql = lambda queryset, ids: None
+    reads._SQL_CACHE.clear()
 
 
 # --- Timing -----------------------------------------------------------------------------------
@@ -613,12 +626,22 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn measurement")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
     parser.add_argument("--no-creates", action="store_true", help="skip the create measurement")
+    parser.add_argument(
+        "--no-sql-reuse",
+        action="store_true",
+        help="the app without its compiled-SQL reuse (the ORM builds every query every time)",
+    )
     parser.add_argument("--output", type=Path, help="JSON report path")
     args = parser.parse_args()
+    if args.no_sql_reuse:
+        # Inherited by the gunicorn worker of the HTTP measurement (benchmarks/wsgi.py).
+        os.environ["BENCH_SQL_REUSE"] = "off"
 
     database_url, drop_database = fresh_database()
     try:
         setup_django(database_url)
+        if os.environ.get("BENCH_SQL_REUSE") == "off":
+            switch_off_sql_reuse()
         from django.conf import settings
 
         # The floor writes datetimes as UTC; the app follows TIME_ZONE.

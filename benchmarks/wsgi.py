@@ -9,3 +9,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 
 application = get_wsgi_application()
+
+if os.environ.get("BENCH_SQL_REUSE") == "off":
+    from benchmarks.run import switch_off_sql_reuse
+
+    switch_off_sql_reuse()

@@ -1,8 +1,9 @@
 """The read path's shortcuts give the bytes the general path gives.
 
-``reads`` reads UUIDs and (on SQLite) datetimes as text made by the database, and with the default
-candidate resolvers reads the name and email columns instead of building candidate instances.
-Each shortcut is compared here, byte for byte, with the path it replaces.
+``reads`` reads UUIDs and datetimes as text made by the database, with the default candidate
+resolvers reads the name and email columns instead of building candidate instances, and runs the
+distributions and assignments queries from SQL compiled once. Each shortcut is compared here,
+byte for byte, with the path it replaces.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from django_interview_panels.api.renderers import APIJSONRenderer
 from django_interview_panels.conf import app_settings
 from django_interview_panels.models import InterviewPanel, PanelCandidate
-from django_interview_panels.panels import reads
+from django_interview_panels.panels import pagination, reads
 from tests import factories
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +75,74 @@ def test_columns_read_as_text_give_the_bytes_of_python_conversion(panels, monkey
         converted = rendered()
 
     assert as_text == converted
+
+
+def test_sql_compiled_once_gives_the_bytes_of_the_orm(panels, monkeypatch):
+    reads._SQL_CACHE.clear()
+    cached = rendered()
+    if connection.vendor in reads._TEXT_VENDORS:
+        # The distributions query ran from SQL the cache now holds: the shortcut was taken (the
+        # assignments' too, unless a swapped candidate model has columns Django converts).
+        assert "distributions" in {key[0] for key in reads._SQL_CACHE}
+    monkeypatch.setattr(reads, "_reusable_sql", lambda queryset, ids: None)
+    reads._SQL_CACHE.clear()
+
+    assert rendered() == cached
+    assert not reads._SQL_CACHE
+
+
+def test_cached_sql_reads_the_rows_of_the_panels_asked_for(tenant, other_tenant):
+    # Two organizations with as many panels each: the second list reuses the first one's SQL.
+    for tenant_, count in ((tenant, 1), (other_tenant, 3)):
+        factories.make_panel(
+            tenant_.organization, tenant_.category, candidates=tenant_.candidates[:count]
+        )
+    reads._SQL_CACHE.clear()
+
+    lists = [
+        client_for(tenant_.hr).get("/api/panel/get/").json()["data"]["interview_panels"]
+        for tenant_ in (tenant, other_tenant)
+    ]
+
+    assert [len(listed[0]["candidates"]) for listed in lists] == [1, 3]
+    for listed, tenant_ in zip(lists, (tenant, other_tenant), strict=True):
+        uuids = {factories.candidate_uuid(candidate) for candidate in tenant_.candidates}
+        assert {c["candidate_uuid"] for c in listed[0]["candidates"]} <= uuids
+        assert listed[0]["question_distributions"]
+
+
+def test_columns_django_converts_keep_the_child_queries_in_the_orm(panels, monkeypatch):
+    monkeypatch.setattr(reads, "_TEXT_VENDORS", frozenset())
+    reads._SQL_CACHE.clear()
+    converted = rendered()
+    if connection.vendor == "sqlite":
+        # SQLite's UUIDs and datetimes go through Django's converters: no SQL to reuse.
+        assert not reads._SQL_CACHE
+    # (psycopg returns UUIDs and datetimes itself, so on PostgreSQL the SQL is reused.)
+
+    monkeypatch.setattr(reads, "_reusable_sql", lambda queryset, ids: None)
+    reads._SQL_CACHE.clear()
+    assert rendered() == converted
+
+
+def test_the_budget_counts_every_candidate_of_a_panel_matched_through_one(tenant, settings):
+    # The candidate filter joins the assignments; the budget's count must not read that join.
+    factories.make_panel(tenant.organization, tenant.category, candidates=tenant.candidates)
+    factories.make_panel(tenant.organization, tenant.category, candidates=tenant.candidates[:1])
+    settings.INTERVIEW_PANELS = {
+        **getattr(settings, "INTERVIEW_PANELS", {}),
+        "MAX_CANDIDATES_PER_PAGE": 3,
+    }
+    candidate = factories.candidate_uuid(tenant.candidates[0])
+    lookup = f"candidates__candidate__{app_settings.CANDIDATE_UUID_FIELD}"
+    matching = InterviewPanel.objects.for_organization(tenant.organization).filter(
+        **{lookup: candidate}
+    )
+
+    assert pagination._count_and_largest_panel(matching) == (2, 3)
+    response = client_for(tenant.hr).get(f"/api/panel/get/?page_size=10&candidate={candidate}")
+    described = response.json()["data"]["pagination"]
+    assert (described["count"], described["page_size"], described["total_pages"]) == (2, 1, 2)
 
 
 def factories_resolvers() -> tuple[Any, Any]:

@@ -99,13 +99,19 @@ class PanelListView(PanelAPIView):
 
     @on_app_schema(api_schema.list_schema)
     def get(self, request: Request) -> Response:
-        filterset = PanelFilterSet(request.query_params, queryset=self.panels(), request=request)
+        panels = self.panels()
         page_request, errors = pagination.parse_page_request(request.query_params)
-        if not filterset.is_valid():
-            errors = {**filter_errors(filterset), **errors}
+        # Without any of its parameters the FilterSet is valid and returns the panels as they
+        # are (in the default order); building its form costs more than the page's count.
+        if not PanelFilterSet.base_filters.keys().isdisjoint(request.query_params.keys()):
+            filterset = PanelFilterSet(request.query_params, queryset=panels, request=request)
+            if filterset.is_valid():
+                panels = filterset.qs
+            else:
+                errors = {**filter_errors(filterset), **errors}
         if errors:
             raise ValidationError(errors)
-        page = pagination.paginate(filterset.qs, page_request)
+        page = pagination.paginate(panels, page_request)
         data = {
             "interview_panels": self.represent(page.object_list),
             "pagination": pagination.describe(page, request),
