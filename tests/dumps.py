@@ -16,6 +16,8 @@ from django_interview_panels.models import (
     PanelCandidate,
     Question,
     QuestionDistribution,
+    QuestionVersion,
+    RubricDimension,
     Subtopic,
     Topic,
     get_candidate_model,
@@ -42,6 +44,10 @@ def organization_dump(organization: Any) -> dict[str, list[dict[str, Any]]]:
         "topics": rows(Topic.objects.filter(organization=organization)),
         "subtopics": rows(Subtopic.objects.filter(organization=organization)),
         "questions": rows(Question.objects.filter(organization=organization)),
+        "question_versions": rows(
+            QuestionVersion.objects.filter(question__organization=organization)
+        ),
+        "rubric_dimensions": rows(RubricDimension.objects.filter(organization=organization)),
         "candidates": rows(candidates),
     }
 
@@ -65,7 +71,7 @@ def organization_identifiers(organization: Any) -> set[str]:
     assignments = PanelCandidate.objects.filter(panel__organization=organization)
     values: set[str] = {str(getattr(organization, uuid_field))}
     values |= {str(c) for c in candidates.values_list(candidate_uuid_field, flat=True)}
-    for model in (InterviewPanel, Category, Topic, Subtopic):
+    for model in (InterviewPanel, Category, Topic, Subtopic, Question, RubricDimension):
         values |= {
             str(u)
             for u in model.objects.filter(organization=organization).values_list("uuid", flat=True)

@@ -40,7 +40,12 @@ def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) 
     Distributions name the world's subtopics and add up to the total, candidates are the
     world's, and the start lies in the future (``now`` + 1 h) with the end 8 h after it.
     """
-    if not is_positive(case) or not isinstance(case.body, dict):
+    if not is_positive(case):
+        return
+    if "/bank/" in case.operation.path:
+        bend_bank_body(case, world)
+        return
+    if not isinstance(case.body, dict):
         return
     body = case.body
     if case.operation.path.endswith("/create/"):
@@ -64,3 +69,33 @@ def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) 
         start = (now + dt.timedelta(hours=1)).replace(microsecond=0)
         body["start_datetime"] = iso(start)
         body["end_datetime"] = iso(start + dt.timedelta(hours=8))
+
+
+# A valid (choices, answer key) pair per question kind.
+VALID_CONTENT = {
+    "open": ([], {"expected_answer": "A list is mutable."}),
+    "single_choice": (["yes", "no"], {"correct": [0]}),
+    "multiple_choice": (["a", "b", "c"], {"correct": [0, 2]}),
+    "short_answer": ([], {"accepted_answers": ["list"]}),
+    "numeric": ([], {"value": 42, "tolerance": 0.5}),
+}
+
+
+def bend_bank_body(case: Any, world: World) -> None:
+    """Bend positive bank create bodies: parents are the world's, and a question's choices and
+    answer key fit its kind (rules between fields, which the schema cannot state)."""
+    path = case.operation.path
+    bodies = case.body if isinstance(case.body, list) else [case.body]
+    for body in bodies:
+        if not isinstance(body, dict):
+            continue
+        if path.startswith("/api/panel/bank/topics/") and "category_uuid" in body:
+            body["category_uuid"] = world["category"]
+        if path.startswith("/api/panel/bank/subtopics/") and "topic_uuid" in body:
+            body["topic_uuid"] = world["pairs"][0][0]
+        if path.startswith("/api/panel/bank/questions/") and "subtopic_uuid" in body:
+            body["subtopic_uuid"] = world["pairs"][0][1]
+            body["rubric_weights"] = {}
+            kind = body.get("kind") if body.get("kind") in VALID_CONTENT else "open"
+            body["kind"] = kind
+            body["choices"], body["answer_key"] = VALID_CONTENT[kind]

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
 from openapi_spec_validator import validate
 
 from django_interview_panels import urls as panel_urls
+from django_interview_panels.api.views import OrganizationAPIView
 from django_interview_panels.panels import schema as panel_schema
 from django_interview_panels.panels.reads import represent_panels
-from django_interview_panels.panels.views import PanelAPIView
 from tests import factories
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
@@ -41,13 +41,16 @@ def test_committed_schema_is_what_the_code_generates(generated):
     )
 
 
-def _served_operations() -> set[tuple[str, str]]:
+def _served_operations(patterns=None, prefix: str = "/api/panel/") -> set[tuple[str, str]]:
     operations = set()
-    for pattern in panel_urls.urlpatterns:
+    for pattern in panel_urls.urlpatterns if patterns is None else patterns:
+        path = prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        if isinstance(pattern, URLResolver):  # a domain's include (bank/)
+            operations |= _served_operations(pattern.url_patterns, path)
+            continue
         assert isinstance(pattern, URLPattern)
-        path = "/api/panel/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         view = pattern.callback.view_class
-        assert issubclass(view, PanelAPIView)
+        assert issubclass(view, OrganizationAPIView)
         if pattern.callback.initkwargs.get("schema", view.schema) is None:
             continue  # the paths without a UUID and the catch-all: answers, not operations
         operations |= {(path, m) for m in HTTP_METHODS if hasattr(view, m)}
@@ -63,14 +66,18 @@ def test_schema_documents_exactly_the_routes_and_methods_served(generated):
     }
 
     assert documented == _served_operations()
-    assert len(documented) == 6
+    # The panels' six, and six per bank resource plus a question's versions.
+    assert len(documented) == 6 + 5 * 6 + 1
 
 
 def test_every_operation_has_an_id_a_tag_security_and_error_envelopes(generated):
     for path, item in generated["paths"].items():
         for method, operation in item.items():
-            assert re.fullmatch(r"panel_[a-z_]+", operation["operationId"])
-            assert operation["tags"] == ["Interview panels"]
+            domain = "bank" if path.startswith("/api/panel/bank/") else "panel"
+            # One domain prefix, never the include's namespace on top (bank_bank_...).
+            assert re.fullmatch(domain + r"_(?!bank_)[a-z_]+", operation["operationId"])
+            tag = {"bank": "Question bank", "panel": "Interview panels"}[domain]
+            assert operation["tags"] == [tag]
             assert {"bearerAuth": []} in operation["security"]
             errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
             assert {"401", "403", "429"} <= errors, (path, method)

@@ -6,8 +6,9 @@ reaches the catch-all at the end and is a 404 there, never Django's HTML page or
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
+from .bank import urls as bank_urls
 from .panels import views
 
 app_name = "interview_panels"
@@ -24,6 +25,8 @@ urlpatterns = [
     # Not operations of their own, so left out of the schema.
     path("update/", views.PanelUpdateView.as_view(schema=None)),
     path("delete/", views.PanelDeleteView.as_view(schema=None)),
+    # The question bank's resources (docs/bank.md), before the catch-all.
+    path("bank/", include((bank_urls.urlpatterns, "bank"))),
     # Everything else under the mount ([\s\S], not ".": a newline in the path is still a path).
     re_path(r"^[\s\S]*$", views.PanelPathNotFoundView.as_view()),
 ]

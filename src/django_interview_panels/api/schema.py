@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from .fields import MAX_DATETIME_LENGTH, AwareDateTimeField
+from .fields import MAX_DATETIME_LENGTH, AwareDateTimeField, BoundedListSerializer
 
 # ``urls.app_name``; a mount under this instance namespace keeps the documented operationIds.
 APP_NAMESPACE = "interview_panels"
@@ -83,6 +83,17 @@ class LinkedAutoSchema(AutoSchema):
         operation["operationId"] = prefix + operation_id
         return operation
 
+    def _unwrap_list_serializer(self, serializer: Any, direction: Any) -> dict[str, Any] | None:
+        # A list as the whole request body (bulk create): drf-spectacular leaves out its caps,
+        # which it writes for the same list as a field.
+        schema = super()._unwrap_list_serializer(serializer, direction)
+        if schema is not None and isinstance(serializer, BoundedListSerializer):
+            if not serializer.allow_empty:
+                schema["minItems"] = 1
+            if serializer.max_length is not None:
+                schema["maxItems"] = serializer.max_length
+        return schema
+
     def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
         super()._insert_field_validators(field, schema)
         if isinstance(field, AwareDateTimeField):
@@ -115,7 +126,16 @@ def mount_prefix(path: str) -> str:
         match = resolve(re.sub(r"\{[^/{}]+\}", "0", path))
     except Resolver404:
         return ""
-    namespace = match.namespaces[-1] if match.namespaces else ""
+    # The instance namespace of the app's own include: a domain's include inside it (``bank``)
+    # adds a namespace of its own after it.
+    namespace = next(
+        (
+            instance
+            for instance, app in zip(match.namespaces, match.app_names, strict=False)
+            if app == APP_NAMESPACE
+        ),
+        "",
+    )
     if namespace in ("", APP_NAMESPACE):
         return ""
     return re.sub(r"\W", "_", namespace) + "_"

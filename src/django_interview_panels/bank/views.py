@@ -1,0 +1,361 @@
+"""The bank endpoints: five resources, each with list, create, bulk create, retrieve, update and
+delete (a question is retired instead), plus a question's versions.
+
+One ``Resource`` per resource says which model, serializers, FilterSet, read and services it
+uses; the views below are generic over it, as DRF's mixins are over ``get_queryset()``: every
+lookup goes through ``entries()`` (the caller's organization's entries and the global ones), so
+another organization's entry is never found, and answers exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..api.exceptions import APIError, NotFoundError
+from ..api.fields import parse_canonical_uuid
+from ..api.filters import filter_errors
+from ..api.permissions import IsOrganizationManager, IsOrganizationMember
+from ..api.responses import ensure_renderable, success
+from ..api.schema import on_app_schema
+from ..api.views import OrganizationAPIView
+from ..models import Category, Question, RubricDimension, Subtopic, Topic
+from ..panels import pagination
+from . import filters, reads, services
+from . import schema as bank_schema
+from . import serializers as bank_serializers
+
+
+class GlobalEntryReadOnly(APIError):
+    """A global entry (no organization) is shared by all organizations: the API never changes it."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = _("Global entries cannot be changed through the API")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the generic views need to know about one bank resource."""
+
+    # Singular and plural names: ``category_uuid`` (path), ``categories`` (list key).
+    name: str
+    plural: str
+    model: type[Model]
+    # "Category", "Categories": the start of every success message.
+    label: Any
+    label_plural: Any
+    create_serializer: type[serializers.Serializer]
+    update_serializer: type[serializers.Serializer]
+    filterset: type
+    # Rows of a queryset as the API's dicts; ``managers`` says whether the caller is one.
+    represent: Callable[[QuerySet, bool], list[dict[str, Any]]]
+    # Sort order of the list: stable, so pages never overlap.
+    ordering: tuple[str, ...] = ("name", "id")
+
+    @property
+    def lookup(self) -> str:
+        return f"{self.name}_uuid"
+
+    def not_found(self) -> NotFoundError:
+        message = str(services.NOT_FOUND_MESSAGES[self.model])
+        return NotFoundError(message, {self.lookup: [message]})
+
+    def message(self, action: Any, plural: bool = False) -> str:
+        label = self.label_plural if plural else self.label
+        return str(
+            _("%(resource)s %(action)s successfully") % {"resource": label, "action": action}
+        )
+
+
+CREATED, RETRIEVED, UPDATED, DELETED = _("created"), _("retrieved"), _("updated"), _("deleted")
+
+
+class ReadForMembersWriteForManagers(BasePermission):
+    """Members read (safe methods); Admin and HR write. 401 and the 403s as for panels."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        rule = IsOrganizationMember() if request.method in SAFE_METHODS else IsOrganizationManager()
+        return rule.has_permission(request, view)
+
+
+class BankAPIView(OrganizationAPIView):
+    """Base of the bank views: the resource's visible entries and their representation."""
+
+    resource: Resource
+    permission_classes = [ReadForMembersWriteForManagers]
+
+    @property
+    def path_parameters(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.resource.lookup,)
+
+    def entries(self) -> QuerySet:
+        """The entries the caller's organization may read: its own and the global ones."""
+        return self.resource.model.objects.visible_to(self.actor.organization)
+
+    def represent(self, entries: QuerySet) -> list[dict[str, Any]]:
+        return self.resource.represent(entries, self.actor.is_manager)
+
+    def represent_one(self, pk: int) -> dict[str, Any]:
+        return self.represent(self.entries().filter(pk=pk))[0]
+
+    def find(self, value: str) -> Any:
+        """The visible entry with the path's UUID; malformed, missing and foreign look alike."""
+        parsed = parse_canonical_uuid(value)
+        entry = None if parsed is None else self.entries().filter(uuid=parsed).first()
+        if entry is None:
+            raise self.resource.not_found()
+        return entry
+
+    def find_writable(self, value: str) -> Any:
+        entry = self.find(value)
+        if entry.organization_id is None:
+            raise GlobalEntryReadOnly()
+        return entry
+
+    # --- the actions (the subclasses made by ``resource_views`` route methods to them) ----------
+
+    def list_entries(self, request: Request) -> Response:
+        resource = self.resource
+        queryset = self.entries().order_by(*resource.ordering)
+        filterset = resource.filterset(request.query_params, queryset=queryset, request=request)
+        page_request, errors = pagination.parse_page_request(request.query_params)
+        if not filterset.is_valid():
+            errors = {**filter_errors(filterset), **errors}
+        if errors:
+            raise ValidationError(errors)
+        page = paginate(filterset.qs, page_request)
+        data = {
+            resource.plural: self.represent(page.object_list),
+            "pagination": pagination.describe(page, request),
+        }
+        return success(resource.message(RETRIEVED, plural=True), data)
+
+    def create_entry(self, request: Request) -> Response:
+        serializer = self.resource.create_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # The read-back is rendered inside the transaction: a response never fails after commit.
+        with transaction.atomic():
+            [entry] = self.create([serializer.validated_data])
+            data = self.represent_one(entry.pk)
+            ensure_renderable(data)
+        return success(self.resource.message(CREATED), data, status.HTTP_201_CREATED)
+
+    def create_entries(self, request: Request) -> Response:
+        serializer = bank_serializers.bulk_serializer(
+            self.resource.create_serializer(), data=request.data
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            created = self.create(serializer.validated_data)
+            position = {entry.pk: index for index, entry in enumerate(created)}
+            rows = self.represent(self.entries().filter(pk__in=list(position)))
+            by_uuid = {str(entry.uuid): position[entry.pk] for entry in created}
+            data = {self.resource.plural: sorted(rows, key=lambda row: by_uuid[row["uuid"]])}
+            ensure_renderable(data)
+        return success(self.resource.message(CREATED, plural=True), data, status.HTTP_201_CREATED)
+
+    def create(self, items: list[dict[str, Any]]) -> list[Any]:
+        return services.create_entries(
+            model=self.resource.model, organization=self.actor.organization, items=items
+        )
+
+    def retrieve_entry(self, request: Request, value: str) -> Response:
+        entry = self.find(value)
+        return success(self.resource.message(RETRIEVED), self.represent_one(entry.pk))
+
+    def update_entry(self, request: Request, value: str) -> Response:
+        entry = self.find_writable(value)
+        serializer = self.resource.update_serializer(
+            data=request.data, context={"current": self.current(entry)}
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            self.update(entry, serializer.validated_data)
+            data = self.represent_one(entry.pk)
+            ensure_renderable(data)
+        return success(self.resource.message(UPDATED), data)
+
+    def current(self, entry: Any) -> dict[str, Any]:
+        return {}
+
+    def update(self, entry: Any, data: dict[str, Any]) -> None:
+        services.update_entry(entry=entry, changes=data)
+
+    def delete_entry(self, request: Request, value: str) -> Response:
+        entry = self.find_writable(value)
+        services.delete_entry(entry=entry)
+        return success(self.resource.message(DELETED))
+
+
+def paginate(queryset: QuerySet, page_request: pagination.PageRequest) -> pagination.Page:
+    """The requested page: a count, then (unless past the end) the page's rows when read."""
+    count = queryset.count()
+    page = pagination.Page(page_request.number, page_request.size, count, queryset.none())
+    if count == 0 or page.number > page.total_pages:
+        return page
+    offset = (page.number - 1) * page.size
+    return pagination.Page(page.number, page.size, count, queryset[offset : offset + page.size])
+
+
+class QuestionAPIView(BankAPIView):
+    """Questions: created and changed through the versioning services; DELETE retires."""
+
+    def create(self, items: list[dict[str, Any]]) -> list[Any]:
+        return services.create_questions(organization=self.actor.organization, items=items)
+
+    def current(self, entry: Any) -> dict[str, Any]:
+        return entry.content()
+
+    def update(self, entry: Any, data: dict[str, Any]) -> None:
+        services.update_question_from_request(
+            organization=self.actor.organization, question=entry, data=data
+        )
+
+    def delete_entry(self, request: Request, value: str) -> Response:
+        question = self.find_writable(value)
+        with transaction.atomic():
+            services.retire_question(question=question)
+            data = self.represent_one(question.pk)
+            ensure_renderable(data)
+        return success(_("Question retired successfully"), data)
+
+    def list_versions(self, request: Request, value: str) -> Response:
+        question = self.find(value)
+        versions = question.versions.order_by("-number")
+        data = {
+            "versions": reads.represent_versions(
+                versions, include_answer_keys=self.actor.is_manager
+            )
+        }
+        return success(_("Question versions retrieved successfully"), data)
+
+
+# --- The resources ------------------------------------------------------------------------------
+
+
+RESOURCES = {
+    "categories": Resource(
+        name="category",
+        plural="categories",
+        model=Category,
+        label=_("Category"),
+        label_plural=_("Categories"),
+        create_serializer=bank_serializers.CategoryCreateSerializer,
+        update_serializer=bank_serializers.CategoryUpdateSerializer,
+        filterset=filters.CategoryFilterSet,
+        represent=lambda rows, managers: reads.represent_categories(rows),
+    ),
+    "topics": Resource(
+        name="topic",
+        plural="topics",
+        model=Topic,
+        label=_("Topic"),
+        label_plural=_("Topics"),
+        create_serializer=bank_serializers.TopicCreateSerializer,
+        update_serializer=bank_serializers.TopicUpdateSerializer,
+        filterset=filters.TopicFilterSet,
+        represent=lambda rows, managers: reads.represent_topics(rows),
+    ),
+    "subtopics": Resource(
+        name="subtopic",
+        plural="subtopics",
+        model=Subtopic,
+        label=_("Subtopic"),
+        label_plural=_("Subtopics"),
+        create_serializer=bank_serializers.SubtopicCreateSerializer,
+        update_serializer=bank_serializers.SubtopicUpdateSerializer,
+        filterset=filters.SubtopicFilterSet,
+        represent=lambda rows, managers: reads.represent_subtopics(rows),
+    ),
+    "rubric-dimensions": Resource(
+        name="rubric_dimension",
+        plural="rubric_dimensions",
+        model=RubricDimension,
+        label=_("Rubric dimension"),
+        label_plural=_("Rubric dimensions"),
+        create_serializer=bank_serializers.RubricDimensionCreateSerializer,
+        update_serializer=bank_serializers.RubricDimensionUpdateSerializer,
+        filterset=filters.RubricDimensionFilterSet,
+        represent=lambda rows, managers: reads.represent_rubric_dimensions(rows),
+    ),
+    "questions": Resource(
+        name="question",
+        plural="questions",
+        model=Question,
+        label=_("Question"),
+        label_plural=_("Questions"),
+        create_serializer=bank_serializers.QuestionCreateSerializer,
+        update_serializer=bank_serializers.QuestionUpdateSerializer,
+        filterset=filters.QuestionFilterSet,
+        represent=lambda rows, managers: reads.represent_questions(
+            rows, include_answer_keys=managers
+        ),
+        # Creation order: a question has no name.
+        ordering=("id",),
+    ),
+}
+
+
+def resource_views(path: str) -> dict[str, type[BankAPIView]]:
+    """The views of one resource, each method decorated with its own OpenAPI operation."""
+    resource = RESOURCES[path]
+    base = QuestionAPIView if resource.model is Question else BankAPIView
+    ops = bank_schema.operations(resource)
+    lookup = resource.lookup
+
+    class CollectionView(base):  # type: ignore[valid-type, misc]
+        @on_app_schema(ops["list"])
+        def get(self, request: Request) -> Response:
+            return self.list_entries(request)
+
+        @on_app_schema(ops["create"])
+        def post(self, request: Request) -> Response:
+            return self.create_entry(request)
+
+    class BulkView(base):  # type: ignore[valid-type, misc]
+        @on_app_schema(ops["bulk_create"])
+        def post(self, request: Request) -> Response:
+            return self.create_entries(request)
+
+    class DetailView(base):  # type: ignore[valid-type, misc]
+        @on_app_schema(ops["retrieve"])
+        def get(self, request: Request, **kwargs: str) -> Response:
+            return self.retrieve_entry(request, kwargs[lookup])
+
+        @on_app_schema(ops["partial_update"])
+        def patch(self, request: Request, **kwargs: str) -> Response:
+            return self.update_entry(request, kwargs[lookup])
+
+        @on_app_schema(ops["delete"])
+        def delete(self, request: Request, **kwargs: str) -> Response:
+            return self.delete_entry(request, kwargs[lookup])
+
+    views: dict[str, type[BankAPIView]] = {
+        "collection": CollectionView,
+        "bulk": BulkView,
+        "detail": DetailView,
+    }
+    if resource.model is Question:
+
+        class VersionsView(base):  # type: ignore[valid-type, misc]
+            @on_app_schema(ops["versions"])
+            def get(self, request: Request, **kwargs: str) -> Response:
+                return self.list_versions(request, kwargs[lookup])
+
+        views["versions"] = VersionsView
+    prefix = "".join(part.title() for part in resource.name.split("_"))
+    for kind, view in views.items():
+        view.resource = resource
+        view.__name__ = view.__qualname__ = f"{prefix}{kind.title()}View"
+        view.__doc__ = f"``{path}/`` {kind}: see docs/bank.md."
+    return views
