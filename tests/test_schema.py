@@ -13,14 +13,16 @@ from drf_spectacular.renderers import OpenApiYamlRenderer
 from openapi_spec_validator import validate
 
 from django_interview_panels import urls as panel_urls
+from django_interview_panels.api.views import OrganizationAPIView
 from django_interview_panels.panels import schema as panel_schema
 from django_interview_panels.panels.reads import represent_panels
-from django_interview_panels.panels.views import PanelAPIView
 from tests import factories
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
 REGENERATE = "python -m django spectacular --settings tests.settings --file docs/openapi.yaml"
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+# One tag and one operationId prefix per domain.
+TAGS = {"panel": "Interview panels", "bank": "Question bank"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def _served_operations() -> set[tuple[str, str]]:
         assert isinstance(pattern, URLPattern)
         path = "/api/panel/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         view = pattern.callback.view_class
-        assert issubclass(view, PanelAPIView)
+        assert issubclass(view, OrganizationAPIView)
         if pattern.callback.initkwargs.get("schema", view.schema) is None:
             continue  # the paths without a UUID and the catch-all: answers, not operations
         operations |= {(path, m) for m in HTTP_METHODS if hasattr(view, m)}
@@ -63,14 +65,14 @@ def test_schema_documents_exactly_the_routes_and_methods_served(generated):
     }
 
     assert documented == _served_operations()
-    assert len(documented) == 6
+    assert len(documented) == 7
 
 
 def test_every_operation_has_an_id_a_tag_security_and_error_envelopes(generated):
     for path, item in generated["paths"].items():
         for method, operation in item.items():
-            assert re.fullmatch(r"panel_[a-z_]+", operation["operationId"])
-            assert operation["tags"] == ["Interview panels"]
+            domain = re.fullmatch(r"([a-z]+)_[a-z_]+", operation["operationId"]).group(1)
+            assert operation["tags"] == [TAGS[domain]], operation["operationId"]
             assert {"bearerAuth": []} in operation["security"]
             errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
             assert {"401", "403", "429"} <= errors, (path, method)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from .bank import coverage_views
 from .panels import views
 
 app_name = "interview_panels"
@@ -24,6 +25,7 @@ urlpatterns = [
     # Not operations of their own, so left out of the schema.
     path("update/", views.PanelUpdateView.as_view(schema=None)),
     path("delete/", views.PanelDeleteView.as_view(schema=None)),
+    path("bank/coverage/", coverage_views.CoverageView.as_view(), name="bank_coverage"),
     # Everything else under the mount ([\s\S], not ".": a newline in the path is still a path).
     re_path(r"^[\s\S]*$", views.PanelPathNotFoundView.as_view()),
 ]
