@@ -157,3 +157,5 @@ def test_fuzzing_reached_the_success_paths():
     assert SEEN[("GET", "/api/panel/get/", "member", 200)] > 0
     assert SEEN[("POST", "/api/panel/create/", "member", 403)] > 0
     assert SEEN[("GET", "/api/panel/get/", "anonymous", 401)] > 0
+    assert SEEN[("POST", "/api/panel/bank/coverage/", "hr", 200)] > 0
+    assert SEEN[("POST", "/api/panel/bank/coverage/", "member", 403)] > 0
