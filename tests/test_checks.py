@@ -129,6 +129,8 @@ def test_manager_roles_as_any_collection_of_names_pass(settings: Any, value: Any
         "MAX_DESCRIPTION_LENGTH",
         "DEFAULT_PAGE_SIZE",
         "MAX_PAGE_SIZE",
+        "IMPORT_MAX_QUESTIONS",
+        "IMPORT_MAX_BYTES",
     ],
 )
 @pytest.mark.parametrize("value", [0, -1, "100", 10.5, True, None])

@@ -104,6 +104,34 @@ def test_seed_demo_creates_no_rows_when_run_again(seeded: SeededProject) -> None
     assert seeded.rows_after_second == seeded.rows_after_first
 
 
+BANK_CONTENT = (
+    "import json; from django_interview_panels.models import Question, RubricDimension; "
+    "print(json.dumps({"
+    "'kinds': sorted({q.kind for q in Question.objects.all()}), "
+    "'without_key': Question.objects.filter(answer_key={}).count(), "
+    "'without_version': Question.objects.filter(versions__isnull=True).count(), "
+    "'rubric': sorted([d.organization.name, d.name, d.weight] "
+    "for d in RubricDimension.objects.all())}))"
+)
+
+
+def test_seed_demo_gives_questions_of_every_kind_with_answer_keys_and_a_rubric(
+    seeded: SeededProject,
+) -> None:
+    bank = json.loads(manage(seeded.env, "shell", "--no-imports", "-c", BANK_CONTENT).stdout)
+
+    assert bank["kinds"] == sorted(
+        ["open", "single_choice", "multiple_choice", "short_answer", "numeric"]
+    )
+    assert bank["without_key"] == 0
+    assert bank["without_version"] == 0
+    assert bank["rubric"] == sorted(
+        [organization, name, weight]
+        for organization in ("Acme Corp", "Globex Inc")
+        for name, weight in (("Technical", 3), ("Problem solving", 2), ("Communication", 1))
+    )
+
+
 def test_seed_demo_gives_each_organization_users_with_tokens_and_candidates(
     seeded: SeededProject,
 ) -> None:

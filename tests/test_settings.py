@@ -45,6 +45,8 @@ def test_defaults_are_the_documented_values() -> None:
         "TOKEN_BYTES": 32,
         "MAX_CANDIDATES_PER_PANEL": 1000,
         "MAX_DISTRIBUTIONS_PER_PANEL": 100,
+        "IMPORT_MAX_QUESTIONS": 10000,
+        "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
         "MAX_DESCRIPTION_LENGTH": 10000,
         "DEFAULT_PAGE_SIZE": 50,
         "MAX_PAGE_SIZE": 200,

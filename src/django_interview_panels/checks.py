@@ -31,6 +31,8 @@ _POSITIVE_INTS = (
     "MAX_DISTRIBUTIONS_PER_PANEL",
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "IMPORT_MAX_QUESTIONS",
+    "IMPORT_MAX_BYTES",
 )
 # Positive integers that may also be None (switched off).
 _OPTIONAL_POSITIVE_INTS = ("MAX_CANDIDATES_PER_PAGE",)

@@ -60,6 +60,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CANDIDATES_PER_PANEL": 1000,
     # Most question distributions one create request may carry.
     "MAX_DISTRIBUTIONS_PER_PANEL": 100,
+    # Most questions one import (file upload or import_questions) may hold; the benchmark's size.
+    "IMPORT_MAX_QUESTIONS": 10000,
+    # Largest import file accepted, in bytes: 10,000 questions take about 12 MB as Moodle XML.
+    "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
     # Longest accepted panel description, in characters.
     "MAX_DESCRIPTION_LENGTH": 10000,
     # Panels per page of the list when the request has no `page_size`.

@@ -3,7 +3,9 @@
 Callers pass data a serializer has already validated for shape. A question's content is
 versioned: an edit changes the current version in place until a candidate's question set has
 used it (``QuestionVersion.is_used``); from then on an edit makes the next version, so what a
-candidate saw stays readable exactly as it was.
+candidate saw stays readable exactly as it was. An edit holds the question's row lock; whatever
+marks a version used (the draws) must take the same lock, or an edit in place could change a
+version a draw has just taken.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from django_interview_panels.bank import services as bank_services
 from django_interview_panels.models import (
     Candidate,
     Category,
@@ -30,7 +31,9 @@ from django_interview_panels.models import (
     Membership,
     Organization,
     Question,
+    QuestionVersion,
     Role,
+    RubricDimension,
     Subtopic,
     Topic,
 )
@@ -109,6 +112,8 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
     Topic,
     Subtopic,
     Question,
+    QuestionVersion,
+    RubricDimension,
 )
 
 
@@ -135,20 +140,73 @@ def question_text(subtopic: Subtopic, difficulty: str, number: int) -> str:
     return f"{subtopic.topic.name} / {subtopic.name}: {difficulty} question {number}"
 
 
+# One sample of each kind, with its answer key (docs/bank.md): demo question ``number`` takes the
+# kind at ``number - 1`` here, so each subtopic and difficulty has one question of every kind.
+KIND_SAMPLES: tuple[dict[str, Any], ...] = (
+    {
+        "kind": "open",
+        "expected_time_seconds": 300,
+        "answer_key": {
+            "expected_answer": "Names the trade-off and gives an example of each side.",
+            "ideal_answer_summary": "Correct trade-off, one example each, mentions complexity.",
+            "keywords": ["complexity", "memory", "example"],
+            "keyword_coverage": 0.67,
+            "red_flags": ["always", "never"],
+        },
+    },
+    {
+        "kind": "single_choice",
+        "expected_time_seconds": 60,
+        "choices": ["O(1)", "O(log n)", "O(n)", "O(n log n)"],
+        "answer_key": {"correct": [2], "shuffle_choices": True},
+    },
+    {
+        "kind": "multiple_choice",
+        "expected_time_seconds": 90,
+        "points": 2,
+        "choices": ["Immutable", "Hashable", "Ordered", "Resizable"],
+        "answer_key": {"correct": [0, 1, 2], "shuffle_choices": True},
+    },
+    {
+        "kind": "short_answer",
+        "expected_time_seconds": 45,
+        "answer_key": {
+            "accepted_answers": ["append", "list.append"],
+            "case_sensitive": False,
+            "normalize_whitespace": True,
+        },
+    },
+    {
+        "kind": "numeric",
+        "expected_time_seconds": 60,
+        "answer_key": {"value": 1024, "tolerance": 0},
+    },
+)
+RUBRIC = (("Technical", 3), ("Problem solving", 2), ("Communication", 1))
+
+
 def ensure_questions(subtopic: Subtopic) -> None:
-    """Create whichever of the subtopic's demo questions are missing."""
+    """Create whichever of the subtopic's demo questions are missing, each with its version 1."""
     existing = set(subtopic.questions.values_list("text", flat=True))
-    Question.objects.bulk_create(
-        Question(
-            organization=subtopic.organization,
-            subtopic=subtopic,
-            difficulty=difficulty,
-            text=text,
+    for difficulty in Difficulty.values:
+        for number in range(1, QUESTIONS_PER_DIFFICULTY + 1):
+            text = question_text(subtopic, difficulty, number)
+            if text in existing:
+                continue
+            sample = KIND_SAMPLES[(number - 1) % len(KIND_SAMPLES)]
+            bank_services.create_question(
+                organization=subtopic.organization,
+                subtopic=subtopic,
+                content={**sample, "text": text, "difficulty": difficulty},
+            )
+
+
+def ensure_rubric(organization: Organization) -> None:
+    """The organization's rubric dimensions, with their weights."""
+    for name, weight in RUBRIC:
+        RubricDimension.objects.get_or_create(
+            organization=organization, name=name, defaults={"weight": weight}
         )
-        for difficulty in Difficulty.values
-        for number in range(1, QUESTIONS_PER_DIFFICULTY + 1)
-        if (text := question_text(subtopic, difficulty, number)) not in existing
-    )
 
 
 def ensure_bank(spec: BankSpec, organization: Organization | None) -> Category:
@@ -167,7 +225,7 @@ def ensure_bank(spec: BankSpec, organization: Organization | None) -> Category:
 
 
 def ensure_organization(spec: OrganizationSpec) -> Organization:
-    """An organization with its Admin, HR and member users, candidates and own bank."""
+    """An organization with its Admin, HR and member users, candidates, own bank and rubric."""
     organization, _ = Organization.objects.get_or_create(name=spec.name)
     for key, role in ROLES:
         ensure_user(spec.username(key), organization, role)
@@ -177,6 +235,7 @@ def ensure_organization(spec: OrganizationSpec) -> Organization:
         )
     for bank in spec.banks:
         ensure_bank(bank, organization)
+    ensure_rubric(organization)
     return organization
 
 

@@ -1,0 +1,1 @@
+"""What every endpoint shares: base view, envelope, renderer, permissions, fields, schema."""

@@ -1,0 +1,56 @@
+"""Exporting an organization's bank as question records, for a file format to render."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..models import Question
+from .formats.records import KEY_TYPES, QuestionRecord
+
+
+def question_record(question: Question, category: str, topic: str, subtopic: str) -> QuestionRecord:
+    """``question``'s current version as a record under the given category path."""
+    key_type = KEY_TYPES[question.kind]
+    names = {field.name for field in dataclasses.fields(key_type)}
+    key = key_type(**{name: value for name, value in question.answer_key.items() if name in names})
+    return QuestionRecord(
+        category=category,
+        topic=topic,
+        subtopic=subtopic,
+        kind=question.kind,
+        text=question.text,
+        difficulty=question.difficulty,
+        points=question.points,
+        expected_time_seconds=question.expected_time_seconds,
+        choices=tuple(question.choices),
+        answer_key=key,
+    )
+
+
+def export_records(*, organization: Any) -> list[QuestionRecord]:
+    """The organization's own questions that are not retired, in bank order (one query).
+
+    Global questions are left out: every organization sees them already.
+    """
+    questions = (
+        Question.objects.filter(organization=organization)
+        .drawable()
+        .select_related("subtopic__topic__category")
+        .order_by(
+            "subtopic__topic__category__name",
+            "subtopic__topic__name",
+            "subtopic__name",
+            "difficulty",
+            "pk",
+        )
+    )
+    return [
+        question_record(
+            question,
+            question.subtopic.topic.category.name,
+            question.subtopic.topic.name,
+            question.subtopic.name,
+        )
+        for question in questions
+    ]

@@ -1,0 +1,1 @@
+"""Interview panels: the five endpoints of the API contract."""
