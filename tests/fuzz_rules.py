@@ -35,7 +35,7 @@ def iso(value: dt.datetime) -> str:
 
 
 def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) -> None:
-    """Bend a positive create/update body to the rules the schema cannot express.
+    """Bend a positive create/update/coverage body to the rules the schema cannot express.
 
     Distributions name the world's subtopics and add up to the total, candidates are the
     world's, and the start lies in the future (``now`` + 1 h) with the end 8 h after it.
@@ -48,7 +48,9 @@ def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) 
     if not isinstance(case.body, dict):
         return
     body = case.body
-    if case.operation.path.endswith("/create/"):
+    creates = case.operation.path.endswith("/create/")
+    if creates or case.operation.path.endswith("/bank/coverage/"):
+        # The coverage request names the bank as the create does.
         body["category_uuid"] = world["category"]
         distributions = (body.get("question_distributions") or [{}])[: len(world["pairs"])]
         for distribution, (topic, subtopic) in zip(distributions, world["pairs"], strict=False):
@@ -59,6 +61,7 @@ def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) 
                 )
             distribution["easy"] = max(distribution["easy"], 1)
         body["question_distributions"] = distributions
+    if creates:
         body["total_number_of_questions"] = sum(d[k] for d in distributions for k in DIFFICULTIES)
         if "candidate_uuids" in body:
             count = min(len(set(body["candidate_uuids"])), len(world["candidates"]))

@@ -33,15 +33,22 @@ MISSING = "123e4567-e89b-12d3-a456-426614174999"
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "FOO"]
 # Paths under the mount: the spec's, without their UUID, without their slash, and odd ones.
 ODD_SUFFIXES = ["", "/", "//", "/%2F/", "/x/y/", f"/{MISSING}", f"/{MISSING}/x/", "/%0A/", "/%FF/"]
-BASES = ["", "create", "get", "update", "delete", "nope"]
+BASES = ["", "create", "get", "update", "delete", "bank", "bank/coverage", "nope"]
 ODD_PATHS = sorted(
     {MOUNT + base + suffix for base in BASES for suffix in ODD_SUFFIXES}
     | {MOUNT + "a" * 2000 + "/", MOUNT + "..%2F..%2F/", MOUNT + "%00/"}
 )
 # The catch-all treats every method alike: a sample of them is enough on the odd paths.
 ODD_METHODS = ["GET", "HEAD", "POST", "DELETE", "OPTIONS", "FOO"]
-# The spec's routes, with the UUID of a panel that does not exist.
-ROUTES = ["create/", "get/", f"get/{MISSING}/", f"update/{MISSING}/", f"delete/{MISSING}/"]
+# The spec's routes, with the UUID of a panel that does not exist, and the app's own.
+ROUTES = [
+    "create/",
+    "get/",
+    f"get/{MISSING}/",
+    f"update/{MISSING}/",
+    f"delete/{MISSING}/",
+    "bank/coverage/",
+]
 
 
 def assert_envelope(status: int, content_type: str, body: bytes, method: str, what: Any) -> None:

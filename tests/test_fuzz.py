@@ -163,6 +163,8 @@ REACHED = [
     ("POST", "/api/panel/bank/categories/bulk/", "hr", 201),
     ("GET", "/api/panel/bank/questions/", "member", 200),
     ("DELETE", "/api/panel/bank/topics/{topic_uuid}/", "member", 403),
+    ("POST", "/api/panel/bank/coverage/", "hr", 200),
+    ("POST", "/api/panel/bank/coverage/", "member", 403),
 ]
 
 

@@ -44,17 +44,24 @@ from django_interview_panels.api.fields import (
     has_visible_character,
     parse_canonical_uuid,
 )
+from django_interview_panels.bank.coverage_serializers import (
+    BankCoverageSerializer,
+    DistributionInputSerializer,
+)
 from django_interview_panels.models import InterviewPanel
 from django_interview_panels.panels.filters import PanelFilterSet
 from django_interview_panels.panels.serializers import (
-    DistributionInputSerializer,
     PanelCreateSerializer,
     PanelUpdateSerializer,
 )
 from django_interview_panels.panels.views import parse_panel_uuid
 from tests import factories
 
-REQUEST_SERIALIZERS = {"create": PanelCreateSerializer, "update": PanelUpdateSerializer}
+REQUEST_SERIALIZERS = {
+    "create": PanelCreateSerializer,
+    "update": PanelUpdateSerializer,
+    "coverage": BankCoverageSerializer,
+}
 LARGE = 100_000
 SMALL = 1_000
 
@@ -93,7 +100,17 @@ def update_payload() -> dict[str, Any]:
     }
 
 
-PAYLOADS = {"create": create_payload, "update": update_payload}
+def coverage_payload() -> dict[str, Any]:
+    """A coverage request the serializer accepts: the create's bank references, a count."""
+    create = create_payload()
+    return {
+        "category_uuid": create["category_uuid"],
+        "question_distributions": create["question_distributions"],
+        "candidates": 10,
+    }
+
+
+PAYLOADS = {"create": create_payload, "update": update_payload, "coverage": coverage_payload}
 
 
 def walk(serializer: drf.Serializer, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -632,12 +649,14 @@ def test_every_request_example_in_the_schema_passes_validation():
         "panel_create": PanelCreateSerializer,
         "panel_update": PanelUpdateSerializer,
         "panel_partial_update": PanelUpdateSerializer,
+        "bank_coverage": BankCoverageSerializer,
     }
     examples = list(_request_examples(generate_schema()))
 
     assert {operation for operation, _ in examples} == set(serializer_for)
     for operation, example in examples:
-        serializer = serializer_for[operation](data=example, partial=operation != "panel_create")
+        partial = operation in ("panel_update", "panel_partial_update")
+        serializer = serializer_for[operation](data=example, partial=partial)
         assert serializer.is_valid(), (operation, serializer.errors)
 
 

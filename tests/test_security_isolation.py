@@ -27,6 +27,7 @@ from tests.dumps import organization_dump, organization_identifiers
 pytestmark = pytest.mark.django_db
 
 CREATE_URL = "/api/panel/create/"
+COVERAGE_URL = "/api/panel/bank/coverage/"
 LIST_URL = "/api/panel/get/"
 RENAMED = "Renamed by the isolation matrix"
 
@@ -36,6 +37,7 @@ MANAGER_ROLES = ("admin", "hr")
 # entries and candidates it references. The list has no lookup, so no "nonexistent" object.
 OBJECTS = {
     "create": ("own", "foreign", "nonexistent"),
+    "coverage": ("own", "foreign", "nonexistent"),
     "list": ("own", "foreign", "deleted", "ended"),
     "detail": ("own", "foreign", "deleted", "ended", "nonexistent"),
     "update": ("own", "foreign", "deleted", "ended", "nonexistent"),
@@ -48,6 +50,9 @@ EXPECTED = {
     ("create", "own"): (201, 403),
     ("create", "foreign"): (404, 403),
     ("create", "nonexistent"): (404, 403),
+    ("coverage", "own"): (200, 403),
+    ("coverage", "foreign"): (404, 403),
+    ("coverage", "nonexistent"): (404, 403),
     ("list", "own"): (200, 200),
     ("list", "foreign"): (200, 200),
     ("list", "deleted"): (200, 200),
@@ -131,11 +136,25 @@ def create_payload(world: World, obj: str) -> dict[str, Any]:
 
 
 def request_uuids(payload: dict[str, Any]) -> list[str]:
-    """The UUIDs a create request references, in a fixed order."""
+    """The UUIDs a create or coverage request references, in a fixed order."""
     uuids = [payload["category_uuid"]]
     for distribution in payload["question_distributions"]:
         uuids += [distribution["topic_uuid"], distribution["subtopic_uuid"]]
-    return uuids + list(payload["candidate_uuids"])
+    return uuids + list(payload.get("candidate_uuids", []))
+
+
+def coverage_payload(world: World, obj: str) -> dict[str, Any]:
+    """A valid coverage request: the bank references of the create request for ``obj``."""
+    create = create_payload(world, obj)
+    return {
+        "category_uuid": create["category_uuid"],
+        "question_distributions": create["question_distributions"],
+        "candidates": len(create["candidate_uuids"]),
+    }
+
+
+# The requests whose objects are the bank entries (and candidates) their body references.
+PAYLOADS = {"create": create_payload, "coverage": coverage_payload}
 
 
 def replace_uuids(payload: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
@@ -153,9 +172,12 @@ def normalized(content: bytes, uuids: list[str]) -> bytes:
 
 
 def call(client, endpoint: str, target: Any) -> Any:
-    """One request of ``endpoint`` at ``target`` (a panel UUID, or a payload for create)."""
+    """One request of ``endpoint`` at ``target`` (a panel UUID, or a payload for create and
+    coverage)."""
     if endpoint == "create":
         return client.post(CREATE_URL, target, format="json")
+    if endpoint == "coverage":
+        return client.post(COVERAGE_URL, target, format="json")
     if endpoint == "list":
         return client.get(LIST_URL)
     if endpoint == "detail":
@@ -168,8 +190,8 @@ def call(client, endpoint: str, target: Any) -> Any:
 @pytest.mark.parametrize(("role", "endpoint", "obj"), CELLS)
 def test_isolation_matrix_cell(world, role, endpoint, obj):
     client = client_for(world.user(role))
-    if endpoint == "create":
-        target = create_payload(world, obj)
+    if endpoint in PAYLOADS:
+        target = PAYLOADS[endpoint](world, obj)
     elif obj == "nonexistent":
         target = uuid.uuid4()
     else:
@@ -188,7 +210,7 @@ def test_isolation_matrix_cell(world, role, endpoint, obj):
     # The other organization's rows are untouched, whatever the caller did.
     assert organization_dump(world.other_tenant.organization) == other_before
     # Nothing of the other organization is revealed beyond what the request itself sent.
-    sent = set(request_uuids(target)) if endpoint == "create" else {str(target)}
+    sent = set(request_uuids(target)) if endpoint in PAYLOADS else {str(target)}
     leaked = {value for value in foreign_identifiers - sent if value in response.content.decode()}
     assert leaked == set()
 
@@ -197,13 +219,15 @@ def test_isolation_matrix_cell(world, role, endpoint, obj):
         assert organization_dump(world.tenant.organization) == own_before
     if obj in ("foreign", "deleted") and endpoint != "list":
         # Answered exactly like an object that does not exist.
-        if endpoint == "create":
-            missing = create_payload(world, "nonexistent")
+        if endpoint in PAYLOADS:
+            missing = PAYLOADS[endpoint](world, "nonexistent")
             assert normalized(response.content, request_uuids(target)) == normalized(
                 call(client, endpoint, missing).content, request_uuids(missing)
             )
         else:
             assert response.content == call(client, endpoint, uuid.uuid4()).content
+    if endpoint == "coverage" and status == 200:
+        assert body["data"]["category"] == str(world.tenant.category.uuid)
     if endpoint == "list" and status == 200:
         listed = {panel["uuid"] for panel in body["data"]["interview_panels"]}
         assert (str(world.panels[obj].uuid) in listed) is LISTED[obj]
@@ -217,7 +241,7 @@ def test_isolation_matrix_cell(world, role, endpoint, obj):
 
 
 def test_the_matrix_has_one_cell_per_role_endpoint_and_object():
-    assert MATRIX_CELLS == len(ROLES) * sum(len(objects) for objects in OBJECTS.values()) == 110
+    assert MATRIX_CELLS == len(ROLES) * sum(len(objects) for objects in OBJECTS.values()) == 125
     assert set(EXPECTED) == {(e, o) for e, objects in OBJECTS.items() for o in objects}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from . import coverage_views
 from .views import RESOURCES, resource_views
 
 
@@ -33,7 +34,11 @@ def _resource_patterns(resource_path: str) -> list[URLPattern]:
 
 
 urlpatterns = [
-    pattern
-    for resource_path in ("categories", "topics", "subtopics", "questions", "rubric-dimensions")
-    for pattern in _resource_patterns(resource_path)
+    # Coverage before a panel create (docs/coverage.md).
+    path("coverage/", coverage_views.CoverageView.as_view(), name="coverage"),
+    *(
+        pattern
+        for resource_path in ("categories", "topics", "subtopics", "questions", "rubric-dimensions")
+        for pattern in _resource_patterns(resource_path)
+    ),
 ]

@@ -1,5 +1,6 @@
 """Validation of panel requests (DRF serializers): shape, types, limits and every rule that
-needs no database, on the shared fields of ``api/fields.py``.
+needs no database, on the shared fields of ``api/fields.py``. The question distributions are
+validated with the bank's fields (``bank/coverage_serializers.py``), as coverage requests are.
 """
 
 from __future__ import annotations
@@ -7,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -16,7 +16,6 @@ from ..api.fields import (
     MAX_DB_INT,
     AwareDateTimeField,
     BoundedListField,
-    BoundedListSerializer,
     StrictIntegerField,
     StrictUUIDField,
     capped_messages,
@@ -24,28 +23,9 @@ from ..api.fields import (
     name_field,
     repeated_values,
 )
+from ..bank.coverage_serializers import distributions_field, repeated_subtopic_errors
 from ..conf import app_settings
 from ..models import Difficulty
-
-# No subtopic realistically holds more; keeps sums far from integer overflow.
-MAX_QUESTIONS_PER_DIFFICULTY = 100_000
-
-
-class DistributionInputSerializer(serializers.Serializer):
-    """One element of `question_distributions` in a create request."""
-
-    topic_uuid = StrictUUIDField()
-    subtopic_uuid = StrictUUIDField()
-    easy = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-    medium = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-    hard = StrictIntegerField(min_value=0, max_value=MAX_QUESTIONS_PER_DIFFICULTY)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not any(attrs[difficulty] > 0 for difficulty in Difficulty.values):
-            raise serializers.ValidationError(
-                _("At least one of easy, medium or hard must be greater than 0.")
-            )
-        return attrs
 
 
 def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, list[str]]:
@@ -55,18 +35,6 @@ def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> d
     if end <= now:
         return {"end_datetime": [str(_("end_datetime must be in the future."))]}
     return {}
-
-
-def _distributions_field() -> serializers.ListSerializer:
-    cap = app_settings.MAX_DISTRIBUTIONS_PER_PANEL
-    # The validators only describe the caps to OpenAPI (minItems, maxItems): the list serializer
-    # checks them before the elements, so they never refuse anything themselves.
-    return BoundedListSerializer(
-        child=DistributionInputSerializer(),
-        allow_empty=False,
-        max_length=cap,
-        validators=[MinLengthValidator(1), MaxLengthValidator(cap)],
-    )
 
 
 def _candidates_field() -> serializers.ListField:
@@ -88,7 +56,7 @@ class PanelCreateSerializer(serializers.Serializer):
     start_datetime = AwareDateTimeField()
     end_datetime = AwareDateTimeField()
     category_uuid = StrictUUIDField()
-    question_distributions = _distributions_field()
+    question_distributions = distributions_field()
     candidate_uuids = _candidates_field()
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -96,7 +64,7 @@ class PanelCreateSerializer(serializers.Serializer):
         # once, to validation and to the schema alike.
         fields = super().get_fields()
         fields["description"] = description_field(default="")
-        fields["question_distributions"] = _distributions_field()
+        fields["question_distributions"] = distributions_field()
         fields["candidate_uuids"] = _candidates_field()
         return fields
 
@@ -116,12 +84,9 @@ class PanelCreateSerializer(serializers.Serializer):
                 )
             ]
 
-        repeated_subtopics = repeated_values([d["subtopic_uuid"] for d in distributions])
+        repeated_subtopics = repeated_subtopic_errors(distributions)
         if repeated_subtopics:
-            errors["question_distributions"] = capped_messages(
-                str(_("Subtopic %(uuid)s appears in more than one distribution.") % {"uuid": u})
-                for u in repeated_subtopics
-            )
+            errors["question_distributions"] = repeated_subtopics
 
         repeated_candidates = repeated_values(attrs["candidate_uuids"])
         if repeated_candidates:

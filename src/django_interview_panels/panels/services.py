@@ -10,26 +10,22 @@ import logging
 import re
 import secrets
 import uuid
-from collections import Counter
 from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..api.exceptions import NotFoundError, PanelNotFound, RuleViolation
+from ..api.exceptions import PanelNotFound, RuleViolation
+from ..bank import coverage
 from ..conf import app_settings
 from ..models import (
     Category,
-    Difficulty,
     InterviewPanel,
     PanelCandidate,
-    Question,
     QuestionDistribution,
     Subtopic,
-    Topic,
     get_candidate_model,
 )
 from ..tokens import new_token
@@ -47,7 +43,9 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
     """Create a panel with its distributions and candidate tokens, all or nothing."""
     with transaction.atomic():
         category, subtopics, candidate_ids = _resolve_references(organization, data)
-        _check_question_stock(organization, data["question_distributions"], subtopics)
+        _check_question_stock(
+            organization, data["question_distributions"], subtopics, len(candidate_ids)
+        )
 
         panel = InterviewPanel.objects.create(
             organization=organization,
@@ -188,38 +186,14 @@ def _resolve_references(
     Unknown (or foreign, which looks the same) references are 404; references that exist but do
     not hang together (a topic of another category, a subtopic of another topic) are 400.
     Returns the category, the subtopic of each distribution and the candidates' primary keys.
+    The bank's references are the bank's to check; the candidates are the panel's.
     """
     distributions = data["question_distributions"]
-    category = Category.objects.visible_to(organization).filter(uuid=data["category_uuid"]).first()
-    topics = _by_uuid(Topic, organization, [d["topic_uuid"] for d in distributions])
-    subtopics = _by_uuid(Subtopic, organization, [d["subtopic_uuid"] for d in distributions])
+    references = coverage.find_references(organization, data["category_uuid"], distributions)
     candidates = _candidates_by_uuid(organization, data["candidate_uuids"])
 
-    missing: dict[str, Any] = {}
-    kinds: list[str] = []
-    if category is None:
-        missing["category_uuid"] = [
-            str(_("Category %(uuid)s not found.") % {"uuid": data["category_uuid"]})
-        ]
-        kinds.append(str(_("Category")))
-    # Errors per list element are keyed by index, the way DRF reports list fields.
-    distribution_errors: dict[int, dict[str, list[str]]] = {}
-    for index, d in enumerate(distributions):
-        errors = {}
-        if d["topic_uuid"] not in topics:
-            errors["topic_uuid"] = [str(_("Topic %(uuid)s not found.") % {"uuid": d["topic_uuid"]})]
-        if d["subtopic_uuid"] not in subtopics:
-            errors["subtopic_uuid"] = [
-                str(_("Subtopic %(uuid)s not found.") % {"uuid": d["subtopic_uuid"]})
-            ]
-        if errors:
-            distribution_errors[index] = errors
-    if any("topic_uuid" in e for e in distribution_errors.values()):
-        kinds.append(str(_("Topic")))
-    if any("subtopic_uuid" in e for e in distribution_errors.values()):
-        kinds.append(str(_("Subtopic")))
-    if distribution_errors:
-        missing["question_distributions"] = distribution_errors
+    # One 404 names every missing reference, the bank's and the candidates' alike.
+    missing, kinds = dict(references.missing), list(references.missing_kinds)
     candidate_errors = {
         index: [str(_("Candidate %(uuid)s not found.") % {"uuid": u})]
         for index, u in enumerate(data["candidate_uuids"])
@@ -229,52 +203,13 @@ def _resolve_references(
         missing["candidate_uuids"] = candidate_errors
         kinds.append(str(_("Candidate")))
     if missing:
-        raise NotFoundError(_("%(kinds)s not found") % {"kinds": _join_kinds(kinds)}, missing)
+        raise coverage.references_not_found(missing, kinds)
 
-    for index, d in enumerate(distributions):
-        topic, subtopic = topics[d["topic_uuid"]], subtopics[d["subtopic_uuid"]]
-        errors = {}
-        if topic.category_id != category.pk:
-            errors["topic_uuid"] = [
-                str(
-                    _("Topic '%(topic)s' is not under category '%(category)s'.")
-                    % {"topic": topic.name, "category": category.name}
-                )
-            ]
-        if subtopic.topic_id != topic.pk:
-            errors["subtopic_uuid"] = [
-                str(
-                    _("Subtopic '%(subtopic)s' is not under topic '%(topic)s'.")
-                    % {"subtopic": subtopic.name, "topic": topic.name}
-                )
-            ]
-        if errors:
-            distribution_errors[index] = errors
-    if distribution_errors:
-        raise RuleViolation(
-            _("Topics and subtopics must belong to the chosen category"),
-            {"question_distributions": distribution_errors},
-        )
     return (
-        category,
-        [subtopics[d["subtopic_uuid"]] for d in distributions],
+        references.category,
+        references.placed_subtopics(distributions),
         [candidates[u] for u in data["candidate_uuids"]],  # primary keys
     )
-
-
-def _join_kinds(kinds: list[str]) -> str:
-    """["Category", "Topic", "Candidate"] -> "Category, topic and candidate"."""
-    words = [kinds[0]] + [kind.lower() for kind in kinds[1:]]
-    if len(words) == 1:
-        return words[0]
-    return str(_("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]})
-
-
-def _by_uuid(model: type, organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    queryset = model.objects.visible_to(organization).filter(uuid__in=set(uuids))
-    if model is Subtopic:
-        queryset = queryset.select_related("topic")
-    return {entry.uuid: entry for entry in queryset}
 
 
 def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
@@ -292,42 +227,43 @@ def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.
 
 
 def _check_question_stock(
-    organization: Any, distributions: list[dict[str, Any]], subtopics: list[Subtopic]
+    organization: Any,
+    distributions: list[dict[str, Any]],
+    subtopics: list[Subtopic],
+    candidates: int,
 ) -> None:
     """Every subtopic must hold enough visible, unretired questions of each difficulty asked
-    for."""
-    rows = (
-        Question.objects.visible_to(organization)
-        .drawable()
-        .filter(subtopic__in=subtopics)
-        .values("subtopic_id", "difficulty")
-        .annotate(available=Count("id"))
+    for: the bank's coverage, the one the coverage endpoint shows, must be sufficient."""
+    found = coverage.question_coverage(
+        organization=organization,
+        distributions=[{**d, "subtopic": s} for d, s in zip(distributions, subtopics, strict=True)],
+        candidates=candidates,
     )
-    stock = Counter({(row["subtopic_id"], row["difficulty"]): row["available"] for row in rows})
+    if found.sufficient:
+        return
     distribution_errors: dict[int, dict[str, list[str]]] = {}
-    for index, (d, subtopic) in enumerate(zip(distributions, subtopics, strict=True)):
-        errors = {}
-        for difficulty in Difficulty.values:
-            requested, available = d[difficulty], stock[(subtopic.pk, difficulty)]
-            if requested > available:
-                errors[difficulty] = [
-                    str(
-                        _(
-                            "Subtopic '%(subtopic)s' has %(available)d %(difficulty)s questions, "
-                            "%(requested)d requested: %(short)d short."
-                        )
-                        % {
-                            "subtopic": subtopic.name,
-                            "available": available,
-                            "difficulty": difficulty,
-                            "requested": requested,
-                            "short": requested - available,
-                        }
+    for index, subtopic_coverage in enumerate(found.subtopics):
+        errors = {
+            difficulty: [
+                str(
+                    _(
+                        "Subtopic '%(subtopic)s' has %(available)d %(difficulty)s questions, "
+                        "%(requested)d requested: %(short)d short."
                     )
-                ]
+                    % {
+                        "subtopic": subtopic_coverage.subtopic.name,
+                        "available": cell.available,
+                        "difficulty": difficulty,
+                        "requested": cell.required,
+                        "short": cell.short_by,
+                    }
+                )
+            ]
+            for difficulty, cell in subtopic_coverage.difficulties.items()
+            if cell.short_by
+        }
         if errors:
             distribution_errors[index] = errors
-    if distribution_errors:
-        raise RuleViolation(
-            _("Not enough questions in the bank"), {"question_distributions": distribution_errors}
-        )
+    raise RuleViolation(
+        _("Not enough questions in the bank"), {"question_distributions": distribution_errors}
+    )
