@@ -44,7 +44,7 @@ from django_interview_panels.api.fields import (
     has_visible_character,
     parse_canonical_uuid,
 )
-from django_interview_panels.bank.coverage_serializers import (
+from django_interview_panels.bank.serializers import (
     BankCoverageSerializer,
     DistributionInputSerializer,
 )

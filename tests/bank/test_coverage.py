@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from django_interview_panels.bank import coverage_schema, services
+from django_interview_panels.bank import schema as coverage_schema
+from django_interview_panels.bank import services
 from django_interview_panels.bank.coverage import DifficultyCoverage, question_coverage
-from django_interview_panels.bank.coverage_views import represent_coverage
+from django_interview_panels.bank.views import represent_coverage
 from django_interview_panels.models import InterviewPanel, Question, Subtopic
 from tests import factories
 from tests.conftest import client_for

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import coverage_views
-from .views import RESOURCES, resource_views
+from .views import RESOURCES, CoverageView, resource_views
 
 
 def _resource_patterns(resource_path: str) -> list[URLPattern]:
@@ -35,7 +34,7 @@ def _resource_patterns(resource_path: str) -> list[URLPattern]:
 
 urlpatterns = [
     # Coverage before a panel create (docs/coverage.md).
-    path("coverage/", coverage_views.CoverageView.as_view(), name="coverage"),
+    path("coverage/", CoverageView.as_view(), name="coverage"),
     *(
         pattern
         for resource_path in ("categories", "topics", "subtopics", "questions", "rubric-dimensions")

@@ -31,7 +31,7 @@ from ..api.schema import on_app_schema
 from ..api.views import OrganizationAPIView
 from ..models import Category, Question, RubricDimension, Subtopic, Topic
 from ..panels import pagination
-from . import filters, reads, services
+from . import coverage, filters, reads, services
 from . import schema as bank_schema
 from . import serializers as bank_serializers
 
@@ -359,3 +359,54 @@ def resource_views(path: str) -> dict[str, type[BankAPIView]]:
         view.__name__ = view.__qualname__ = f"{prefix}{kind.title()}View"
         view.__doc__ = f"``{path}/`` {kind}: see docs/bank.md."
     return views
+
+
+# --- Coverage before create (docs/coverage.md) --------------------------------------------------
+
+
+class CoverageView(OrganizationAPIView):
+    """``POST bank/coverage/``: managers plan panels, so only they ask (as for the create)."""
+
+    permission_classes = [IsOrganizationManager]
+
+    @on_app_schema(bank_schema.coverage_schema)
+    def post(self, request: Request) -> Response:
+        serializer = bank_serializers.BankCoverageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        category, found = coverage.coverage_for_request(
+            organization=self.actor.organization,
+            category_uuid=data["category_uuid"],
+            distributions=data["question_distributions"],
+            candidates=data["candidates"],
+        )
+        return success(
+            _("Question coverage retrieved successfully"), represent_coverage(category, found)
+        )
+
+
+def represent_coverage(category: Category, found: coverage.Coverage) -> dict[str, Any]:
+    """The response's ``data``; never touches the database (subtopics carry their topic)."""
+    return {
+        "category": str(category.uuid),
+        "candidates": found.candidates,
+        "subtopics": [
+            {
+                "topic_uuid": str(entry.subtopic.topic.uuid),
+                "subtopic_uuid": str(entry.subtopic.uuid),
+                "subtopic_name": entry.subtopic.name,
+                "difficulties": {
+                    difficulty: {
+                        "available": cell.available,
+                        "required": cell.required,
+                        "short_by": cell.short_by,
+                        "exposure_mean": cell.exposure_mean,
+                        "exposure_max": cell.exposure_max,
+                    }
+                    for difficulty, cell in entry.difficulties.items()
+                },
+            }
+            for entry in found.subtopics
+        ],
+        "sufficient": found.sufficient,
+    }

@@ -1,6 +1,6 @@
 """Validation of panel requests (DRF serializers): shape, types, limits and every rule that
 needs no database, on the shared fields of ``api/fields.py``. The question distributions are
-validated with the bank's fields (``bank/coverage_serializers.py``), as coverage requests are.
+validated with the bank's fields (``bank/serializers.py``), as coverage requests are.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..api.fields import (
     name_field,
     repeated_values,
 )
-from ..bank.coverage_serializers import distributions_field, repeated_subtopic_errors
+from ..bank.serializers import distributions_field, repeated_subtopic_errors
 from ..conf import app_settings
 from ..models import Difficulty
 
