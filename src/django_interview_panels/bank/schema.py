@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 
 from ..api.fields import MAX_NAME_LENGTH
+from ..api.pagination import PAGE, PAGE_SIZE
 from ..api.schema import (
     LINKS,
     RETRY_AFTER_HEADER,
@@ -23,7 +24,6 @@ from ..api.schema import (
     success_response,
 )
 from ..models import Difficulty, QuestionKind
-from ..panels.pagination import PAGE, PAGE_SIZE
 from .serializers import (
     MAX_BULK_ITEMS,
     MAX_QUESTION_TEXT_LENGTH,

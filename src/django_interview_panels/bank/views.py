@@ -22,6 +22,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..api import pagination
 from ..api.exceptions import APIError, NotFoundError
 from ..api.fields import parse_canonical_uuid
 from ..api.filters import filter_errors
@@ -30,7 +31,6 @@ from ..api.responses import ensure_renderable, success
 from ..api.schema import on_app_schema
 from ..api.views import OrganizationAPIView
 from ..models import Category, Question, RubricDimension, Subtopic, Topic
-from ..panels import pagination
 from . import coverage, filters, reads, services
 from . import schema as bank_schema
 from . import serializers as bank_serializers
@@ -133,7 +133,7 @@ class BankAPIView(OrganizationAPIView):
             errors = {**filter_errors(filterset), **errors}
         if errors:
             raise ValidationError(errors)
-        page = paginate(filterset.qs, page_request)
+        page = pagination.paginate(filterset.qs, page_request)
         data = {
             resource.plural: self.represent(page.object_list),
             "pagination": pagination.describe(page, request),
@@ -195,16 +195,6 @@ class BankAPIView(OrganizationAPIView):
         entry = self.find_writable(value)
         services.delete_entry(entry=entry)
         return success(self.resource.message(DELETED))
-
-
-def paginate(queryset: QuerySet, page_request: pagination.PageRequest) -> pagination.Page:
-    """The requested page: a count, then (unless past the end) the page's rows when read."""
-    count = queryset.count()
-    page = pagination.Page(page_request.number, page_request.size, count, queryset.none())
-    if count == 0 or page.number > page.total_pages:
-        return page
-    offset = (page.number - 1) * page.size
-    return pagination.Page(page.number, page.size, count, queryset[offset : offset + page.size])
 
 
 class QuestionAPIView(BankAPIView):
