@@ -42,7 +42,7 @@ def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) 
     """
     if not is_positive(case):
         return
-    if "/bank/" in case.operation.path:
+    if "/bank/" in case.operation.path and not case.operation.path.endswith("/bank/coverage/"):
         bend_bank_body(case, world)
         return
     if not isinstance(case.body, dict):

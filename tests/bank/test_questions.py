@@ -154,8 +154,20 @@ def test_changing_kind_needs_a_matching_answer_key(tenant, hr_client, subtopic):
     assert hr_client.patch(target, {"choices": ["a"]}, format="json").status_code == 400
 
 
-def test_delete_retires_and_patch_restores(tenant, hr_client, subtopic):
+def test_delete_removes_a_question_no_candidate_has_seen(tenant, hr_client, subtopic):
     question = make_question(tenant.organization, subtopic, "numeric")
+
+    deleted = hr_client.delete(url("questions", question.uuid))
+
+    assert deleted.status_code == 200
+    assert deleted.json() == {"success": True, "message": "Question deleted successfully"}
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert hr_client.get(url("questions", question.uuid)).status_code == 404
+
+
+def test_delete_retires_a_used_question_and_patch_restores(tenant, hr_client, subtopic):
+    question = make_question(tenant.organization, subtopic, "numeric")
+    question.versions.update(is_used=True)
 
     retired = hr_client.delete(url("questions", question.uuid))
 
@@ -381,6 +393,8 @@ def test_over_long_values_are_refused_before_anything_reads_them(hr_client, subt
 
 def test_question_role_matrix(tenant, loner, subtopic):
     question = make_question(tenant.organization, subtopic)
+    # Seen by a candidate: HR's DELETE retires it, so the reads after it still find it.
+    question.versions.update(is_used=True)
     writes = [
         lambda c: c.post(url("questions"), body_for(subtopic), format="json"),
         lambda c: c.post(url("questions", suffix="bulk/"), [body_for(subtopic)], format="json"),

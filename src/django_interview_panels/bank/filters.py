@@ -17,7 +17,6 @@ from ..api.filters import (
     StrictFilterForm,
 )
 from ..models import Category, Difficulty, Question, QuestionKind, RubricDimension, Subtopic, Topic
-from .serializers import MAX_QUESTION_TEXT_LENGTH
 
 
 def _name_search() -> SearchFilter:
@@ -97,10 +96,12 @@ class QuestionFilterSet(django_filters.FilterSet):
     )
     topic = CanonicalUUIDFilter(field_name="subtopic__topic__uuid", help_text=_("UUID of a topic."))
     subtopic = CanonicalUUIDFilter(field_name="subtopic__uuid", help_text=_("UUID of a subtopic."))
+    # A search phrase, not a whole text: longer ones would make URLs that servers refuse
+    # outright (gunicorn's request line is at most 4,094 bytes), before the app could answer.
     search = SearchFilter(
         field_name="text",
         lookup_expr="icontains",
-        max_length=MAX_QUESTION_TEXT_LENGTH,
+        max_length=MAX_NAME_LENGTH,
         help_text=_("Questions whose text contains this text, ignoring case."),
     )
     retired = StrictBooleanFilter(

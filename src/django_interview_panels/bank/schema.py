@@ -226,8 +226,9 @@ def operations(resource: Resource) -> dict[str, Any]:
     component = "".join(part.title() for part in name.split("_"))
     single = success_response(f"Bank{component}Response", f"{label} retrieved", output(), None)
     delete_text = (
-        "Retires the question: it leaves future draws, past question sets keep it, and "
-        '`PATCH {"is_retired": false}` restores it. Answers the retired question.'
+        "Deletes a question no candidate's question set has used (no `data`). A used one is "
+        "retired instead: it leaves future draws, past question sets keep it, "
+        '`PATCH {"is_retired": false}` restores it, and the answer is the retired question.'
         if name == "question"
         else f"Deletes the {name}; a 400 when anything references it (docs/bank.md)."
     )
@@ -317,7 +318,11 @@ def operations(resource: Resource) -> dict[str, Any]:
         ),
         "delete": extend_schema(
             operation_id=f"bank_{name}_delete",
-            summary=f"{'Retire' if name == 'question' else 'Delete'} a {name.replace('_', ' ')}",
+            summary=(
+                "Delete or retire a question"
+                if name == "question"
+                else f"Delete a {name.replace('_', ' ')}"
+            ),
             description=f"{delete_text} Global entries are read-only (403). Admin or HR.",
             tags=[TAG],
             parameters=[lookup, RETRY_AFTER_HEADER],
@@ -325,7 +330,7 @@ def operations(resource: Resource) -> dict[str, Any]:
                 200: success_response(
                     f"Bank{component}DeletedResponse",
                     f"{label} deleted",
-                    output() if name == "question" else None,
+                    output(required=False) if name == "question" else None,
                     None,
                 ),
                 **_write_errors(resource, 400, 401, 403, 404, 429, 503),

@@ -72,6 +72,21 @@ def update_question(*, question: Question, changes: dict[str, Any]) -> Question:
     return question
 
 
+def delete_or_retire_question(*, question: Question) -> bool:
+    """Delete ``question`` if no question set has used it, else retire it; True if deleted.
+
+    What no candidate saw can go; what one did must stay readable, so it only leaves future
+    draws. The row lock is the one the draws take to mark a version used.
+    """
+    with transaction.atomic():
+        Question.objects.select_for_update().filter(pk=question.pk).exists()
+        if not QuestionVersion.objects.filter(question_id=question.pk, is_used=True).exists():
+            Question.objects.filter(pk=question.pk).delete()
+            return True
+        retire_question(question=question)
+        return False
+
+
 def retire_question(*, question: Question) -> Question:
     """Leave ``question`` out of future draws; question sets that used it keep it."""
     with transaction.atomic():

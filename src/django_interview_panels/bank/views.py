@@ -1,5 +1,5 @@
 """The bank endpoints: five resources, each with list, create, bulk create, retrieve, update and
-delete (a question is retired instead), plus a question's versions.
+delete (a question some candidate has seen is retired instead), plus a question's versions.
 
 One ``Resource`` per resource says which model, serializers, FilterSet, read and services it
 uses; the views below are generic over it, as DRF's mixins are over ``get_queryset()``: every
@@ -198,7 +198,8 @@ class BankAPIView(OrganizationAPIView):
 
 
 class QuestionAPIView(BankAPIView):
-    """Questions: created and changed through the versioning services; DELETE retires."""
+    """Questions: created and changed through the versioning services; DELETE deletes a
+    question no candidate has seen and retires one a question set has used."""
 
     def create(self, items: list[dict[str, Any]]) -> list[Any]:
         return services.create_questions(organization=self.actor.organization, items=items)
@@ -214,7 +215,8 @@ class QuestionAPIView(BankAPIView):
     def delete_entry(self, request: Request, value: str) -> Response:
         question = self.find_writable(value)
         with transaction.atomic():
-            services.retire_question(question=question)
+            if services.delete_or_retire_question(question=question):
+                return success(_("Question deleted successfully"))
             data = self.represent_one(question.pk)
             ensure_renderable(data)
         return success(_("Question retired successfully"), data)
