@@ -85,12 +85,25 @@ VALID_CONTENT = {
 
 
 def bend_bank_body(case: Any, world: World) -> None:
-    """Bend positive bank create bodies: parents are the world's, and a question's choices and
-    answer key fit its kind (rules between fields, which the schema cannot state)."""
+    """Bend positive bank create and question PATCH bodies: parents are the world's, and a
+    question's choices and answer key fit its kind (rules between fields, or between a body and
+    the stored question, which the schema cannot state)."""
     path = case.operation.path
     bodies = case.body if isinstance(case.body, list) else [case.body]
     for body in bodies:
         if not isinstance(body, dict):
+            continue
+        if case.method == "PATCH" and path.startswith("/api/panel/bank/questions/"):
+            # A question's choices and answer key must fit its kind, stored or sent: a PATCH
+            # that touches either names the kind too; weights name no dimension.
+            if "rubric_weights" in body:
+                body["rubric_weights"] = {}
+            if "subtopic_uuid" in body:
+                body["subtopic_uuid"] = world["pairs"][0][1]
+            if {"kind", "choices", "answer_key"} & set(body):
+                kind = body.get("kind") if body.get("kind") in VALID_CONTENT else "open"
+                body["kind"] = kind
+                body["choices"], body["answer_key"] = VALID_CONTENT[kind]
             continue
         if path.startswith("/api/panel/bank/topics/") and "category_uuid" in body:
             body["category_uuid"] = world["category"]

@@ -119,6 +119,10 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
             "2",
             "--timeout",
             "60",
+            # No cap on the request line: an over-long query parameter must reach the app and be
+            # its 400 in the envelope, not gunicorn's HTML 414 (a proxy in front may cap it).
+            "--limit-request-line",
+            "0",
         ]
     else:
         command = [sys.executable, str(MANAGE_PY), "runserver", f"127.0.0.1:{port}", "--noreload"]
