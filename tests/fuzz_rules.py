@@ -42,6 +42,9 @@ def bend_positive_body(case: Any, world: World, now: dt.datetime | None = None) 
     """
     if not is_positive(case):
         return
+    if case.operation.path.endswith("/bank/import/"):
+        bend_import_body(case)
+        return
     if "/bank/" in case.operation.path and not case.operation.path.endswith("/bank/coverage/"):
         bend_bank_body(case, world)
         return
@@ -115,3 +118,18 @@ def bend_bank_body(case: Any, world: World) -> None:
             kind = body.get("kind") if body.get("kind") in VALID_CONTENT else "open"
             body["kind"] = kind
             body["choices"], body["answer_key"] = VALID_CONTENT[kind]
+
+
+# A small file every format setting accepts: one GIFT question with its difficulty.
+VALID_IMPORT_FILE = (
+    b"$CATEGORY: $course$/top/Fuzzing/Imports/Files\n\n"
+    b"// difficulty: easy\n::q1::Which is mutable? {=list ~tuple}\n"
+)
+
+
+def bend_import_body(case: Any) -> None:
+    """A positive import sends a file of its format: random bytes are rightly a 400."""
+    if not isinstance(case.body, dict):
+        return
+    case.body["file"] = VALID_IMPORT_FILE
+    case.body["file_format"] = "gift"

@@ -118,7 +118,7 @@ def test_a_hosts_pagination_changes_nothing(tenant):
 # --- The schema, whatever DEFAULT_SCHEMA_CLASS the host keeps (item 8) ---------------------------
 
 # Operations of one mount: the panels' 6, and 6 per bank resource plus a question's versions.
-OPERATIONS = 6 + 5 * 6 + 1 + 1
+OPERATIONS = 6 + 5 * 6 + 1 + 1 + 2
 
 
 def _manage(*args: str, settings: str = "tests.settings_hostile") -> subprocess.CompletedProcess:
@@ -141,7 +141,7 @@ def test_spectacular_and_check_deploy_work_with_drfs_default_schema_class(tmp_pa
     assert generated.returncode == 0, generated.stderr
     paths = yaml.safe_load(schema.read_text())["paths"]
     ids = {operation["operationId"] for item in paths.values() for operation in item.values()}
-    # Both mounts: the panels' 6 operations and the bank's 32 each.
+    # Both mounts: the panels' 6 operations and the bank's 34 each.
     assert (
         len(ids) == 2 * OPERATIONS
         and {"panel_create", "v2_panel_create", "v2_bank_coverage"} <= ids

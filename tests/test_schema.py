@@ -67,8 +67,8 @@ def test_schema_documents_exactly_the_routes_and_methods_served(generated):
     }
 
     assert documented == _served_operations()
-    # The panels' six; six per bank resource, a question's versions and the coverage.
-    assert len(documented) == 6 + 5 * 6 + 1 + 1
+    # The panels' six; six per bank resource, a question's versions, coverage, import, export.
+    assert len(documented) == 6 + 5 * 6 + 1 + 1 + 2
 
 
 def test_every_operation_has_an_id_a_tag_security_and_error_envelopes(generated):

@@ -26,8 +26,8 @@ from ..api.schema import (
 from ..models import Difficulty, QuestionKind
 from .serializers import (
     MAX_BULK_ITEMS,
-    MAX_QUESTION_TEXT_LENGTH,
     BankCoverageSerializer,
+    QuestionImportSerializer,
     bulk_serializer,
 )
 
@@ -181,7 +181,7 @@ FILTERS = {
         _uuid_filter("category", "UUID of a category."),
         _uuid_filter("topic", "UUID of a topic."),
         _uuid_filter("subtopic", "UUID of a subtopic."),
-        _search(MAX_QUESTION_TEXT_LENGTH, "text"),
+        _search(MAX_NAME_LENGTH, "text"),
         OpenApiParameter(
             "retired",
             OpenApiTypes.BOOL,
@@ -530,5 +530,123 @@ coverage_schema = extend_schema(
                 {"category_uuid": ["Category 123e4567-e89b-12d3-a456-426614174000 not found."]},
             ),
         ),
+    },
+)
+
+
+# --- Import and export (docs/import-export.md) --------------------------------------------------
+
+
+class ImportCreatedSerializer(serializers.Serializer):
+    """What an import created (or, on a dry run, would create)."""
+
+    categories = serializers.ListField(child=serializers.CharField())
+    topics = serializers.ListField(child=serializers.CharField(), help_text="category/topic")
+    subtopics = serializers.ListField(
+        child=serializers.CharField(), help_text="category/topic/subtopic"
+    )
+    questions = serializers.IntegerField(min_value=0)
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    """A question of the file that cannot be mapped, and why."""
+
+    location = serializers.CharField(help_text='"line 12" (GIFT) or "question 3 (name)" (XML).')
+    reason = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    """The report of ``bank.imports.import_questions``."""
+
+    dry_run = serializers.BooleanField()
+    imported = serializers.BooleanField()
+    created = ImportCreatedSerializer()
+    skipped_existing = serializers.IntegerField(
+        min_value=0, help_text="Questions already in their subtopic with the same text."
+    )
+    problems = ImportProblemSerializer(many=True)
+
+
+IMPORT_REPORT_EXAMPLE = {
+    "dry_run": False,
+    "imported": True,
+    "created": {
+        "categories": ["Backend"],
+        "topics": ["Backend/Databases"],
+        "subtopics": ["Backend/Databases/Indexes"],
+        "questions": 5,
+    },
+    "skipped_existing": 0,
+    "problems": [],
+}
+
+import_schema = extend_schema(
+    operation_id="bank_import",
+    summary="Import questions from a Moodle XML or GIFT file",
+    description=(
+        "A multipart upload: `file`; optional `file_format` (default: moodle_xml for a file "
+        "name ending in .xml, else gift), `default_difficulty` (for questions whose file gives "
+        "none) and `dry_run`. "
+        "Category paths become categories, topics and subtopics (the organization's own or "
+        "global ones of the same name are reused); a question its subtopic already holds with "
+        "the same text is skipped, so importing a file twice creates nothing new. All or "
+        "nothing: any question that cannot be mapped is a 400 listing each with its line or "
+        "position, and nothing is written. `dry_run=true` answers 200 with the same report "
+        "and writes nothing. Admin or HR only (docs/import-export.md)."
+    ),
+    tags=[TAG],
+    parameters=[RETRY_AFTER_HEADER],
+    request={"multipart/form-data": QuestionImportSerializer},
+    responses={
+        200: success_response(
+            "BankImportCheckedResponse",
+            "Import checked; nothing was written (dry run)",
+            ImportReportSerializer(),
+            {**IMPORT_REPORT_EXAMPLE, "dry_run": True, "imported": False},
+        ),
+        201: success_response(
+            "BankImportedResponse",
+            "Questions imported successfully",
+            ImportReportSerializer(),
+            IMPORT_REPORT_EXAMPLE,
+        ),
+        400: error_response(
+            "Invalid request, a file that is not one of the format, or questions that cannot "
+            "be mapped (nothing was imported)",
+            "Nothing was imported: the file has questions that cannot be mapped",
+            {"file": ["line 12: Matching questions are not supported."]},
+        ),
+        **error_responses(401, 403, 409, 415, 429, 503),
+    },
+)
+
+export_schema = extend_schema(
+    operation_id="bank_export",
+    summary="Export the organization's questions as a Moodle XML or GIFT file",
+    description=(
+        "The caller's organization's own questions that are not retired, each as its current "
+        "version, as a file download (`Content-Disposition: attachment`). Importing it into "
+        "an organization with an empty bank gives the same questions. Admin or HR only."
+    ),
+    tags=[TAG],
+    parameters=[
+        OpenApiParameter(
+            "file_format",
+            str,
+            OpenApiParameter.QUERY,
+            enum=["moodle_xml", "gift"],
+            description="The file format; default moodle_xml.",
+        ),
+        RETRY_AFTER_HEADER,
+    ],
+    responses={
+        (200, "application/xml"): OpenApiTypes.BINARY,
+        (200, "text/plain"): OpenApiTypes.BINARY,
+        400: error_response(
+            "An unknown file format",
+            "Invalid request data",
+            {"file_format": ['"csv" is not a valid choice.']},
+        ),
+        **error_responses(401, 403, 429, 503),
     },
 )

@@ -568,3 +568,62 @@ class BankCoverageSerializer(serializers.Serializer):
         if repeated:
             raise serializers.ValidationError({"question_distributions": repeated})
         return attrs
+
+
+# --- Import and export (docs/import-export.md) --------------------------------------------------
+
+FORMAT_NAMES = ("moodle_xml", "gift")
+
+
+class FormBooleanField(serializers.Field):
+    """``true`` or ``false`` as a form field spells them (multipart has no JSON booleans)."""
+
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data not in ("true", "false"):
+            self.fail("invalid")
+        return data == "true"
+
+    def to_representation(self, value: bool) -> bool:
+        return value
+
+
+class FormValuesMixin:
+    """Form and query data: a field sent with an empty value is an error, not "left out" (DRF
+    treats an empty optional form value as absent, which would take the default)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        blank = {
+            name: [str(_("Give a value, or leave the parameter out."))]
+            for name in self.fields  # type: ignore[attr-defined]
+            if name in data and data.get(name) == ""
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class QuestionImportSerializer(FormValuesMixin, serializers.Serializer):
+    """``POST bank/import/`` (multipart): the file and how to read it."""
+
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text=_("A Moodle XML or GIFT file, UTF-8, at most IMPORT_MAX_BYTES."),
+    )
+    # Default: moodle_xml for a .xml file name, else gift. (No help text: with one, the schema's
+    # enum would be wrapped in an allOf.)
+    file_format = StrictChoiceField(choices=FORMAT_NAMES, required=False)
+    # For the questions whose file gives no difficulty.
+    default_difficulty = StrictChoiceField(choices=Difficulty.choices, required=False)
+    dry_run = extend_schema_field({"type": "boolean"})(FormBooleanField)(
+        required=False,
+        default=False,
+        help_text=_("true: report what would be created, write nothing."),
+    )
+
+
+class QuestionExportSerializer(FormValuesMixin, serializers.Serializer):
+    """``GET bank/export/``'s query: which file format."""
+
+    file_format = StrictChoiceField(choices=FORMAT_NAMES, required=False, default="moodle_xml")

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import RESOURCES, CoverageView, resource_views
+from .views import (
+    RESOURCES,
+    CoverageView,
+    QuestionExportView,
+    QuestionImportView,
+    resource_views,
+)
 
 
 def _resource_patterns(resource_path: str) -> list[URLPattern]:
@@ -35,6 +41,9 @@ def _resource_patterns(resource_path: str) -> list[URLPattern]:
 urlpatterns = [
     # Coverage before a panel create (docs/coverage.md).
     path("coverage/", CoverageView.as_view(), name="coverage"),
+    # Moodle XML and GIFT files in and out (docs/import-export.md).
+    path("import/", QuestionImportView.as_view(), name="import"),
+    path("export/", QuestionExportView.as_view(), name="export"),
     *(
         pattern
         for resource_path in ("categories", "topics", "subtopics", "questions", "rubric-dimensions")

@@ -15,25 +15,31 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..api import pagination
-from ..api.exceptions import APIError, NotFoundError
-from ..api.fields import parse_canonical_uuid
+from ..api.exceptions import APIError, NotFoundError, RuleViolation
+from ..api.fields import capped_messages, parse_canonical_uuid
 from ..api.filters import filter_errors
 from ..api.permissions import IsOrganizationManager, IsOrganizationMember
 from ..api.responses import ensure_renderable, success
 from ..api.schema import on_app_schema
 from ..api.views import OrganizationAPIView
+from ..conf import app_settings
 from ..models import Category, Question, RubricDimension, Subtopic, Topic
 from . import coverage, filters, reads, services
 from . import schema as bank_schema
 from . import serializers as bank_serializers
+from .exports import export_records
+from .formats import FormatError, get_format
+from .imports import import_questions
 
 
 class GlobalEntryReadOnly(APIError):
@@ -402,3 +408,84 @@ def represent_coverage(category: Category, found: coverage.Coverage) -> dict[str
         ],
         "sufficient": found.sufficient,
     }
+
+
+# --- Import and export (docs/import-export.md) --------------------------------------------------
+
+
+class QuestionImportView(OrganizationAPIView):
+    """``POST bank/import/``: a Moodle XML or GIFT file into the caller's organization's bank,
+    all or nothing; ``dry_run`` reports without writing."""
+
+    permission_classes = [IsOrganizationManager]
+    parser_classes = [MultiPartParser]
+
+    @on_app_schema(bank_schema.import_schema)
+    def post(self, request: Request) -> Response:
+        # Refused before Django spools an oversized upload to disk: the declared length is
+        # enough (a body longer than it declares is cut there by the server).
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > app_settings.IMPORT_MAX_BYTES + UPLOAD_OVERHEAD_BYTES:
+            raise ValidationError({"file": [str(file_too_large())]})
+        serializer = bank_serializers.QuestionImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = data["file"]
+        content = upload.read(app_settings.IMPORT_MAX_BYTES + 1)
+        if len(content) > app_settings.IMPORT_MAX_BYTES:
+            raise ValidationError({"file": [str(file_too_large())]})
+        name = data.get("file_format") or (
+            "moodle_xml" if (upload.name or "").lower().endswith(".xml") else "gift"
+        )
+        try:
+            parsed = get_format(name).parse(
+                content, max_questions=app_settings.IMPORT_MAX_QUESTIONS
+            )
+        except FormatError as exc:
+            raise ValidationError({"file": [str(exc)]}) from None
+        report = import_questions(
+            organization=self.actor.organization,
+            records=parsed.records,
+            default_difficulty=data.get("default_difficulty"),
+            dry_run=data["dry_run"],
+            problems=parsed.problems,
+        )
+        if report.dry_run:
+            return success(_("Import checked; nothing was written (dry run)"), report.as_dict())
+        if report.problems:
+            problems = [f"{p.location}: {p.reason}" for p in report.problems]
+            raise RuleViolation(
+                _("Nothing was imported: the file has questions that cannot be mapped"),
+                {"file": capped_messages(problems)},
+            )
+        return success(
+            _("Questions imported successfully"), report.as_dict(), status.HTTP_201_CREATED
+        )
+
+
+class QuestionExportView(OrganizationAPIView):
+    """``GET bank/export/``: the organization's own live questions as a file."""
+
+    permission_classes = [IsOrganizationManager]
+
+    @on_app_schema(bank_schema.export_schema)
+    def get(self, request: Request) -> HttpResponse:
+        serializer = bank_serializers.QuestionExportSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        file_format = get_format(serializer.validated_data["file_format"])
+        body = file_format.render(export_records(organization=self.actor.organization))
+        response = HttpResponse(body, content_type=file_format.media_type)
+        filename = f"questions.{file_format.file_extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+# Multipart boundaries and the other form fields, on top of the file itself.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+def file_too_large() -> str:
+    return str(
+        _("The file is larger than %(bytes)d bytes (IMPORT_MAX_BYTES).")
+        % {"bytes": app_settings.IMPORT_MAX_BYTES}
+    )
