@@ -229,3 +229,13 @@ def test_parameters_sent_empty_are_errors_not_defaults(tenant: Any) -> None:
     assert imported.status_code == 400
     assert set(imported.json()["errors"]) == {"file_format", "dry_run"}
     assert indexes(tenant.organization) == set()
+
+
+def test_a_content_length_that_is_not_a_number_is_no_500(tenant: Any) -> None:
+    file = SimpleUploadedFile("bank.gift", GIFT)
+    client = client_for(tenant.hr)
+
+    response = client.post(IMPORT, {"file": file}, format="multipart", CONTENT_LENGTH="many")
+
+    assert response.status_code in (201, 400), response.content
+    assert response.json()["success"] is (response.status_code == 201)

@@ -424,8 +424,7 @@ class QuestionImportView(OrganizationAPIView):
     def post(self, request: Request) -> Response:
         # Refused before Django spools an oversized upload to disk: the declared length is
         # enough (a body longer than it declares is cut there by the server).
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > app_settings.IMPORT_MAX_BYTES + UPLOAD_OVERHEAD_BYTES:
+        if declared_length(request) > app_settings.IMPORT_MAX_BYTES + UPLOAD_OVERHEAD_BYTES:
             raise ValidationError({"file": [str(file_too_large())]})
         serializer = bank_serializers.QuestionImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -482,6 +481,14 @@ class QuestionExportView(OrganizationAPIView):
 
 # Multipart boundaries and the other form fields, on top of the file itself.
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+def declared_length(request: Request) -> int:
+    """The request's Content-Length, 0 when absent or not a number (as Django reads it)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def file_too_large() -> str:
