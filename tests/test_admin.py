@@ -400,3 +400,44 @@ def test_an_admin_edit_of_a_used_question_makes_a_new_version_shown_on_its_page(
     ]
     page = staff_client.get(admin_url(Question, "change", question.pk)).content.decode()
     assert "Seen by a candidate" in page and "Edited in the admin" in page
+
+
+def test_the_admin_refuses_a_question_under_another_organizations_subtopic(
+    staff_client: Client, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    question = services.create_question(
+        organization=tenant.organization,
+        subtopic=factories.first_subtopics(tenant.category)[0],
+        content={"kind": "open", "text": "Ours", "difficulty": "easy"},
+    )
+    foreign = factories.first_subtopics(other_tenant.category)[0]
+
+    response = staff_client.post(
+        admin_url(Question, "change", question.pk),
+        question_change_data(question, subtopic=foreign.pk),
+    )
+
+    assert response.status_code == 200
+    assert "another organization" in str(response.context["adminform"].form.errors)
+    question.refresh_from_db()
+    assert question.subtopic != foreign
+
+
+def test_the_admin_refuses_an_answer_key_that_does_not_fit_the_kind(
+    staff_client: Client, tenant: Tenant
+) -> None:
+    question = services.create_question(
+        organization=tenant.organization,
+        subtopic=factories.first_subtopics(tenant.category)[0],
+        content={"kind": "open", "text": "Ours", "difficulty": "easy"},
+    )
+
+    response = staff_client.post(
+        admin_url(Question, "change", question.pk),
+        question_change_data(question, kind="numeric", answer_key="{}"),
+    )
+
+    assert response.status_code == 200
+    assert "answer_key" in response.context["adminform"].form.errors
+    question.refresh_from_db()
+    assert question.kind == "open"

@@ -12,23 +12,25 @@ from django_interview_panels.bank.scoring import choice_share, numeric_share, sh
     [([1], 1.0), ([0], 0.0), ([], 0.0), ([0, 1], 0.0)],
 )
 def test_single_choice_earns_all_only_for_the_correct_option_alone(selected, share):
-    assert choice_share({"correct": [1]}, selected, multiple=False) == share
+    assert choice_share({"correct": [1]}, selected, multiple=False, options=3) == share
 
 
 @pytest.mark.parametrize(
-    ("selected", "share"),
+    ("correct", "options", "selected", "share"),
     [
-        ([0, 2], 1.0),  # all the correct ones, nothing else
-        ([0], 0.5),  # half of the correct ones
-        ([0, 1], 0.0),  # one right, one wrong
-        ([0, 2, 1], 0.5),  # both right, one wrong
-        ([0, 1, 2, 3], 0.0),  # everything: the wrong ones cancel the right ones
-        ([1, 3], 0.0),  # never below zero
-        ([], 0.0),
+        ([0, 2], 4, [0, 2], 1.0),  # all the correct ones, nothing else
+        ([0, 2], 4, [0], 0.5),  # half of the correct ones
+        ([0, 2], 4, [0, 1], 0.0),  # one right (+1/2), one wrong (-1/2)
+        ([0, 2], 4, [0, 2, 1], 0.5),  # both right, one of two wrong ones
+        ([0, 2], 4, [0, 1, 2, 3], 0.0),  # everything: the wrong ones cancel the right ones
+        ([0, 1], 3, [0, 1, 2], 0.0),  # everything, with fewer wrong than right options
+        ([0, 2], 4, [1, 3], 0.0),  # never below zero
+        ([0, 1, 2], 3, [0, 1, 2], 1.0),  # every option correct
+        ([0, 2], 4, [], 0.0),
     ],
 )
-def test_multiple_choice_partial_credit(selected, share):
-    assert choice_share({"correct": [0, 2]}, selected, multiple=True) == share
+def test_multiple_choice_partial_credit(correct, options, selected, share):
+    assert choice_share({"correct": correct}, selected, multiple=True, options=options) == share
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ..bank import services
+from ..bank.serializers import content_errors
 from ..models import (
     Category,
     Question,
@@ -68,12 +70,48 @@ class QuestionVersionInline(admin.TabularInline):
     model = QuestionVersion
     extra = 0
     can_delete = False
-    fields = ("number", "kind", "text", "points", "is_used", "created_at")
+    fields = (
+        "number",
+        "kind",
+        "text",
+        "difficulty",
+        "points",
+        "expected_time_seconds",
+        "choices",
+        "answer_key",
+        "is_used",
+        "created_at",
+    )
     readonly_fields = fields
     ordering = ("-number",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class QuestionForm(forms.ModelForm):
+    """The API's kind rules on the admin's form: choices and answer key fit the kind."""
+
+    class Meta:
+        model = Question
+        fields = (
+            "organization",
+            "subtopic",
+            *Question.CONTENT_FIELDS,
+            "is_retired",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if all(name in cleaned for name in ("kind", "choices", "answer_key")):
+            answer_key, errors = content_errors(
+                {name: cleaned[name] for name in ("kind", "choices", "answer_key")}
+            )
+            for field, messages in errors.items():
+                self.add_error(field, str(messages))
+            if not errors:
+                cleaned["answer_key"] = answer_key
+        return cleaned
 
 
 class QuestionAdmin(BankEntryAdmin):
@@ -90,6 +128,7 @@ class QuestionAdmin(BankEntryAdmin):
     )
     readonly_fields = ("uuid", "version", "retired_at")
     inlines = [QuestionVersionInline]
+    form = QuestionForm
     search_fields = ("text", "subtopic__name", "=uuid")
     autocomplete_fields = ("subtopic",)
 
@@ -104,6 +143,8 @@ class QuestionAdmin(BankEntryAdmin):
                 organization=obj.organization, subtopic=obj.subtopic, content=content
             )
             obj.pk, obj.uuid = created.pk, created.uuid
+            if obj.is_retired:
+                services.retire_question(question=created)
             return
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         retire = changes.pop("is_retired", None)

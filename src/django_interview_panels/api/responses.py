@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.db import IntegrityError, OperationalError
 from django.utils.log import log_response
@@ -77,6 +77,9 @@ def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Respo
     # page or a 500.
     if isinstance(exc, RequestDataTooBig):
         exc = exceptions.ParseError(TOO_LARGE_MESSAGE)
+    elif isinstance(exc, ObjectDoesNotExist):
+        # A row the request found, then locked to change, was deleted by another meanwhile.
+        exc = exceptions.NotFound()
     elif isinstance(exc, RecursionError) and _raised_by_a_parser(exc):
         exc = exceptions.ParseError(TOO_DEEP_MESSAGE)
     response = drf_exception_handler(exc, context)

@@ -9,6 +9,19 @@ from ..models import Question
 from .formats.records import KEY_TYPES, QuestionRecord
 
 
+class UnexportableQuestions(Exception):
+    """Questions no file format can hold (an answer key written around the API's checks)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def one_line(name: str) -> str:
+    """A name as a file's category path holds it: one line (a line break becomes a space)."""
+    return " ".join(name.splitlines()) if "\n" in name or "\r" in name else name
+
+
 def question_record(question: Question, category: str, topic: str, subtopic: str) -> QuestionRecord:
     """``question``'s current version as a record under the given category path."""
     key_type = KEY_TYPES[question.kind]
@@ -31,7 +44,9 @@ def question_record(question: Question, category: str, topic: str, subtopic: str
 def export_records(*, organization: Any) -> list[QuestionRecord]:
     """The organization's own questions that are not retired, in bank order (one query).
 
-    Global questions are left out: every organization sees them already.
+    Global questions are left out: every organization sees them already. Raises
+    ``UnexportableQuestions`` naming each question whose answer key does not fit its kind (only
+    a write around the API's checks, as a host's own code, can store one).
     """
     questions = (
         Question.objects.filter(organization=organization)
@@ -45,12 +60,20 @@ def export_records(*, organization: Any) -> list[QuestionRecord]:
             "pk",
         )
     )
-    return [
-        question_record(
-            question,
-            question.subtopic.topic.category.name,
-            question.subtopic.topic.name,
-            question.subtopic.name,
-        )
-        for question in questions
-    ]
+    records, problems = [], []
+    for question in questions:
+        subtopic = question.subtopic
+        try:
+            records.append(
+                question_record(
+                    question,
+                    one_line(subtopic.topic.category.name),
+                    one_line(subtopic.topic.name),
+                    one_line(subtopic.name),
+                )
+            )
+        except (ValueError, TypeError, KeyError) as exc:
+            problems.append(f"{question.uuid}: {exc}")
+    if problems:
+        raise UnexportableQuestions(problems)
+    return records

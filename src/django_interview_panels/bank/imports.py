@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from ..api.fields import MAX_NAME_LENGTH
+from ..api.fields import MAX_NAME_LENGTH, has_visible_character
 from ..models import (
     Category,
     Difficulty,
@@ -31,6 +31,7 @@ from ..models import (
 from ..models.bank import DEFAULT_EXPECTED_TIME_SECONDS, MAX_EXPECTED_TIME_SECONDS, MAX_POINTS
 from .formats.base import FormatProblem
 from .formats.records import QuestionRecord
+from .serializers import QuestionCreateSerializer
 
 # Rows per INSERT: well under SQLite's 32,766 bound parameters with the question's 14 columns.
 BATCH_SIZE = 500
@@ -83,11 +84,56 @@ def answer_key_data(record: QuestionRecord) -> dict[str, Any]:
     }
 
 
+# Any UUID: the record's subtopic is found by its path, not by this field.
+_SOME_SUBTOPIC = "00000000-0000-0000-0000-000000000000"
+
+
+def api_content(
+    record: QuestionRecord, default_difficulty: str | None
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The record as the API's question create validates it: its content, or why not.
+
+    An import keeps the API's rules (lengths, visible names, answer keys per kind, defaults
+    such as ``keyword_coverage``), so an imported question is one the API could have created.
+    """
+    serializer = QuestionCreateSerializer(
+        data={
+            "subtopic_uuid": _SOME_SUBTOPIC,
+            "kind": record.kind,
+            "text": record.text,
+            "difficulty": record.difficulty or default_difficulty,
+            "points": record.points,
+            "expected_time_seconds": record.expected_time_seconds or DEFAULT_EXPECTED_TIME_SECONDS,
+            "choices": list(record.choices),
+            "answer_key": answer_key_data(record),
+        }
+    )
+    if serializer.is_valid():
+        content = dict(serializer.validated_data)
+        del content["subtopic_uuid"]
+        return content, None
+    return None, "; ".join(_flatten(serializer.errors))
+
+
+def _flatten(errors: Any, prefix: str = "") -> list[str]:
+    """``{"answer_key": {"keywords": ["..."]}}`` as ``["answer_key.keywords: ..."]``."""
+    if isinstance(errors, dict):
+        return [
+            line
+            for key, value in errors.items()
+            for line in _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if isinstance(errors, list):
+        return [line for value in errors for line in _flatten(value, prefix)]
+    return [f"{prefix}: {errors}" if prefix else str(errors)]
+
+
 def record_problem(record: QuestionRecord, default_difficulty: str | None) -> str | None:
     """Why ``record`` cannot become a bank question, or None."""
-    if any(
-        len(name) > MAX_NAME_LENGTH for name in (record.category, record.topic, record.subtopic)
-    ):
+    names = (record.category, record.topic, record.subtopic)
+    if not all(has_visible_character(name) for name in names):
+        return str(_("Category, topic and subtopic names need a visible character."))
+    if any(len(name) > MAX_NAME_LENGTH for name in names):
         return str(
             _("Category, topic and subtopic names are at most %(max)d characters.")
             % {"max": MAX_NAME_LENGTH}
@@ -145,29 +191,20 @@ def _write(
     seen: set[tuple[int, str]] = set()
     for number, record in enumerate(records, start=1):
         reason = record_problem(record, default_difficulty)
-        if reason is not None:
-            report.problems.append(FormatProblem(f"question {number}", reason))
+        content = None
+        if reason is None:
+            content, reason = api_content(record, default_difficulty)
+        if reason is not None or content is None:
+            report.problems.append(FormatProblem(f"question {number}", str(reason)))
             continue
         subtopic = tree.subtopic(record.category, record.topic, record.subtopic)
-        key = (subtopic.pk, record.text)
-        if key in seen or record.text in tree.existing_texts(subtopic):
+        # The text as stored (the API's field trims it), so a second import finds it.
+        key = (subtopic.pk, content["text"])
+        if key in seen or content["text"] in tree.existing_texts(subtopic):
             report.skipped += 1
             continue
         seen.add(key)
-        questions.append(
-            Question(
-                organization=organization,
-                subtopic=subtopic,
-                kind=record.kind,
-                text=record.text,
-                difficulty=record.difficulty or default_difficulty,
-                points=record.points,
-                expected_time_seconds=record.expected_time_seconds or DEFAULT_EXPECTED_TIME_SECONDS,
-                choices=list(record.choices),
-                answer_key=answer_key_data(record),
-                rubric_weights={},
-            )
-        )
+        questions.append(Question(organization=organization, subtopic=subtopic, **content))
     if report.problems:
         report.questions = len(questions)
         return
@@ -191,7 +228,21 @@ class _BankTree:
         self.topics: dict[tuple[int, str], Topic] = {}
         self.subtopics: dict[tuple[int, str], Subtopic] = {}
         self.loaded: set[tuple[str, int]] = set()
+        self.locked: set[tuple[type, int]] = set()
         self.texts: dict[int, set[str]] = {}
+
+    def _reuse(self, entries: dict[Any, Any], key: Any) -> Any | None:
+        """The existing entry under ``key``, row-locked until the import ends (a delete of it
+        then waits and finds the new children, as for a child created through the API), or
+        None when there is none or it was deleted meanwhile."""
+        entry = entries.get(key)
+        if entry is None or (type(entry), entry.pk) in self.locked:
+            return entry
+        if type(entry).objects.select_for_update().filter(pk=entry.pk).exists():
+            self.locked.add((type(entry), entry.pk))
+            return entry
+        del entries[key]
+        return None
 
     def _by_name(self, queryset: Any, parent: int | None = None) -> dict[Any, Any]:
         # The organization's own entry wins over a global one of the same name.
@@ -208,7 +259,7 @@ class _BankTree:
             into.update(self._by_name(queryset.visible_to(self.organization), parent))
 
     def category(self, name: str) -> Category:
-        if name not in self.categories:
+        if self._reuse(self.categories, name) is None:
             self.categories[name] = Category.objects.create(
                 organization=self.organization, name=name
             )
@@ -218,7 +269,7 @@ class _BankTree:
     def topic(self, category_name: str, name: str) -> Topic:
         category = self.category(category_name)
         self._load("topic", category.pk, Topic.objects.filter(category=category), self.topics)
-        if (category.pk, name) not in self.topics:
+        if self._reuse(self.topics, (category.pk, name)) is None:
             self.topics[(category.pk, name)] = Topic.objects.create(
                 organization=self.organization, category=category, name=name
             )
@@ -228,7 +279,7 @@ class _BankTree:
     def subtopic(self, category_name: str, topic_name: str, name: str) -> Subtopic:
         topic = self.topic(category_name, topic_name)
         self._load("subtopic", topic.pk, Subtopic.objects.filter(topic=topic), self.subtopics)
-        if (topic.pk, name) not in self.subtopics:
+        if self._reuse(self.subtopics, (topic.pk, name)) is None:
             self.subtopics[(topic.pk, name)] = Subtopic.objects.create(
                 organization=self.organization, topic=topic, name=name
             )

@@ -12,19 +12,24 @@ import unicodedata
 from typing import Any
 
 
-def choice_share(answer_key: dict[str, Any], selected: list[int], *, multiple: bool) -> float:
+def choice_share(
+    answer_key: dict[str, Any], selected: list[int], *, multiple: bool, options: int
+) -> float:
     """Single choice: 1 when the one correct option alone is selected, else 0.
 
-    Multiple choice: (correct options selected - wrong options selected) / correct options,
-    never below 0. All the correct ones and nothing else earns everything; selecting every
-    option earns nothing unless every option is correct.
+    Multiple choice (``options`` choices in all): each correct option selected earns
+    1 / (correct options), each wrong one selected costs 1 / (wrong options), never below 0 in
+    all: Moodle's fractions, as the file formats write them. All the correct options and nothing
+    else earns everything; selecting every option earns nothing.
     """
     correct = set(answer_key["correct"])
     chosen = set(selected)
     if not multiple:
         return 1.0 if chosen == correct else 0.0
     right, wrong = len(chosen & correct), len(chosen - correct)
-    return max(0.0, (right - wrong) / len(correct))
+    wrong_options = options - len(correct)
+    penalty = wrong / wrong_options if wrong_options else 0.0
+    return max(0.0, right / len(correct) - penalty)
 
 
 def normalized(text: str, *, case_sensitive: bool, normalize_whitespace: bool) -> str:

@@ -32,6 +32,7 @@ from ..models import (
     Subtopic,
     Topic,
 )
+from .serializers import content_errors
 
 CONTENT_FIELDS = Question.CONTENT_FIELDS
 
@@ -276,6 +277,17 @@ def update_question_from_request(
     retired = fields.pop("is_retired", None)
     with transaction.atomic():
         changes = {name: fields[name] for name in CONTENT_FIELDS if name in fields}
+        if {"kind", "choices", "answer_key"} & set(changes):
+            # The serializer checked against the question as read before this transaction;
+            # check again against it as it is now, locked, so that two PATCHes racing on
+            # kind and choices can never store a question whose key does not fit its kind.
+            locked = Question.objects.select_for_update().get(pk=question.pk)
+            merged = {**locked.content(), **changes}
+            answer_key, errors = content_errors(merged)
+            if errors:
+                message = str(_("Invalid request data"))
+                raise RuleViolation(message, errors)
+            changes["answer_key"] = answer_key
         if "subtopic_uuid" in fields:
             changes["subtopic"] = visible_parent(
                 Subtopic, organization, fields["subtopic_uuid"], "subtopic_uuid"

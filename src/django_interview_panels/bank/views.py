@@ -37,7 +37,7 @@ from ..models import Category, Question, RubricDimension, Subtopic, Topic
 from . import coverage, filters, reads, services
 from . import schema as bank_schema
 from . import serializers as bank_serializers
-from .exports import export_records
+from .exports import UnexportableQuestions, export_records
 from .formats import FormatError, get_format
 from .imports import import_questions
 
@@ -112,7 +112,11 @@ class BankAPIView(OrganizationAPIView):
         return self.resource.represent(entries, self.actor.is_manager)
 
     def represent_one(self, pk: int) -> dict[str, Any]:
-        return self.represent(self.entries().filter(pk=pk))[0]
+        found = self.represent(self.entries().filter(pk=pk))
+        if not found:
+            # Deleted by another request since this one found it.
+            raise self.resource.not_found()
+        return found[0]
 
     def find(self, value: str) -> Any:
         """The visible entry with the path's UUID; malformed, missing and foreign look alike."""
@@ -472,7 +476,14 @@ class QuestionExportView(OrganizationAPIView):
         serializer = bank_serializers.QuestionExportSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         file_format = get_format(serializer.validated_data["file_format"])
-        body = file_format.render(export_records(organization=self.actor.organization))
+        try:
+            records = export_records(organization=self.actor.organization)
+        except UnexportableQuestions as exc:
+            raise RuleViolation(
+                _("Some questions cannot be exported: their answer keys do not fit their kinds"),
+                {"detail": capped_messages(exc.problems)},
+            ) from None
+        body = file_format.render(records)
         response = HttpResponse(body, content_type=file_format.media_type)
         filename = f"questions.{file_format.file_extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,6 +7,7 @@ used makes a new ``QuestionVersion``, so what a candidate saw stays readable as 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -41,6 +42,17 @@ class BankEntry(PublicIdModel):
         return self.name
 
 
+def check_parent(entry: models.Model, parent: models.Model | None, field: str) -> None:
+    """An entry hangs under a global parent or one of its own organization's (the API's rule,
+    also checked when the admin saves)."""
+    if parent is None:
+        return
+    if parent.organization_id not in (None, entry.organization_id):  # type: ignore[attr-defined]
+        raise ValidationError(
+            {field: _("The parent belongs to another organization than this entry.")}
+        )
+
+
 class Category(BankEntry):
     """Top level of the question bank, e.g. "Python"."""
 
@@ -56,6 +68,9 @@ class Topic(BankEntry):
         Category, on_delete=models.CASCADE, related_name="topics", verbose_name=_("category")
     )
 
+    def clean(self) -> None:
+        check_parent(self, getattr(self, "category", None), "category")
+
     class Meta(BankEntry.Meta):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
@@ -67,6 +82,9 @@ class Subtopic(BankEntry):
     topic = models.ForeignKey(
         Topic, on_delete=models.CASCADE, related_name="subtopics", verbose_name=_("topic")
     )
+
+    def clean(self) -> None:
+        check_parent(self, getattr(self, "topic", None), "topic")
 
     class Meta(BankEntry.Meta):
         verbose_name = _("subtopic")
@@ -192,6 +210,9 @@ class Question(PublicIdModel, QuestionContent):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def clean(self) -> None:
+        check_parent(self, getattr(self, "subtopic", None), "subtopic")
 
 
 class QuestionVersion(QuestionContent):

@@ -397,11 +397,6 @@ def _candidate_describer(database: str) -> Callable[[list[Any]], tuple[str, str,
     return describe
 
 
-def datetime_formatter(database: str) -> Callable[[Any], str]:
-    """``format_datetime`` in the current time zone, each distinct value formatted once."""
-    return DatetimeTexts(database).__getitem__
-
-
 class DatetimeTexts(dict):
     """``texts[value]``: a datetime column's value as the response's text, in the current time
     zone; each distinct value is parsed and formatted once, on first use.

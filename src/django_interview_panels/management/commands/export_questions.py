@@ -1,5 +1,5 @@
 """``manage.py export_questions --organization UUID --format gift``: an organization's own
-questions as a Moodle XML or GIFT file (docs/formats.md)."""
+questions as a Moodle XML or GIFT file (docs/import-export.md)."""
 
 from __future__ import annotations
 

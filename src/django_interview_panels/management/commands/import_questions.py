@@ -1,5 +1,5 @@
 """``manage.py import_questions FILE --organization UUID``: a Moodle XML or GIFT file into the
-bank of one organization, all or nothing (docs/formats.md)."""
+bank of one organization, all or nothing (docs/import-export.md)."""
 
 from __future__ import annotations
 
