@@ -94,12 +94,10 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = (
-            "organization",
-            "subtopic",
-            *Question.CONTENT_FIELDS,
-            "is_retired",
-        )
+        # No relation here: a form class lists its fields when the module is imported, and a
+        # swappable setting naming no installed model would fail there, before the app's check
+        # (E006) can say why. The admin adds the relations when it builds the form per request.
+        fields = (*Question.CONTENT_FIELDS, "is_retired")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -129,6 +127,16 @@ class QuestionAdmin(BankEntryAdmin):
     readonly_fields = ("uuid", "version", "retired_at")
     inlines = [QuestionVersionInline]
     form = QuestionForm
+    # The form class names the content only; the relations join here, per request.
+    fields = (
+        "uuid",
+        "organization",
+        "subtopic",
+        *Question.CONTENT_FIELDS,
+        "version",
+        "is_retired",
+        "retired_at",
+    )
     search_fields = ("text", "subtopic__name", "=uuid")
     autocomplete_fields = ("subtopic",)
 
