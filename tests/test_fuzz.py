@@ -26,6 +26,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from tests import factories
 from tests.fuzz_rules import bend_positive_body
@@ -106,7 +107,13 @@ def act_as(tenant):
 def test_operation_conforms_to_schema(case, role, act_as, world):
     act_as(role)
     obey_unwritten_rules(case, world)
-    response = case.call_and_validate()
+    excluded = []
+    if case.operation.path.endswith("/bank/import/"):
+        # Multipart parts are text: a "file" part that is a schema-violating JSON value (an
+        # object, a number) arrives as the same bytes as a file would, so the server cannot
+        # tell it from a file; every other check still runs (tests/bank cover the fields).
+        excluded.append(negative_data_rejection)
+    response = case.call_and_validate(excluded_checks=excluded)
     SEEN[(case.method, case.operation.path, role, response.status_code)] += 1
 
 
