@@ -1,0 +1,1 @@
+"""The interview: candidates' attempts, draws, answers, scoring, evaluators and reviews."""
