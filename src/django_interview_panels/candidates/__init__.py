@@ -1,0 +1,1 @@
+"""Managing a panel's candidates after create (docs/candidates.md)."""
