@@ -1,9 +1,10 @@
 """A small closed-loop HTTP load generator, run in its own process by ``benchmarks.run``.
 
 Loopback only, bounded by a request count and a duration, whichever comes first. Each of
-``--concurrency`` threads sends one GET at a time on a fresh connection (gunicorn's sync worker
-closes every connection after its response) and checks status and body length. Prints one JSON
-object: requests, errors, elapsed seconds, requests per second and latency percentiles.
+``--concurrency`` threads sends one request at a time (a GET, or ``--method`` with ``--body``) on
+a fresh connection (gunicorn's sync worker closes every connection after its response) and
+checks status and body length. Prints one JSON object: requests, errors, elapsed seconds,
+requests per second and latency percentiles.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ def run(
     max_requests: int,
     concurrency: int,
     expect_length: int | None,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> dict[str, Any]:
-    """Send GETs to ``http://127.0.0.1:port/path`` until the time or the count runs out."""
+    """Send requests to ``http://127.0.0.1:port/path`` until the time or the count runs out."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -42,12 +45,16 @@ def run(
                 if sent >= max_requests or time.perf_counter() >= deadline:
                     return
                 sent += 1
+                number = sent
             started = time.perf_counter()
             try:
                 connection = http.client.HTTPConnection(HOST, port, timeout=30)
-                connection.request("GET", path, headers=headers)
+                # "{n}" in the body becomes the request's number: each request then writes
+                # something new (a save of an unchanged answer writes nothing).
+                payload = None if body is None else body.replace(b"{n}", str(number).encode())
+                connection.request(method, path, body=payload, headers=headers)
                 response = connection.getresponse()
-                body = response.read()
+                received = response.read()
                 connection.close()
             except OSError as exc:
                 with lock:
@@ -57,8 +64,8 @@ def run(
             problem = None
             if response.status != 200:
                 problem = f"status {response.status}"
-            elif expect_length is not None and len(body) != expect_length:
-                problem = f"{len(body)} bytes, expected {expect_length}"
+            elif expect_length is not None and len(received) != expect_length:
+                problem = f"{len(received)} bytes, expected {expect_length}"
             with lock:
                 if problem:
                     errors.append(problem)
@@ -101,6 +108,10 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=10_000, help="at most 100000")
     parser.add_argument("--concurrency", type=int, default=2, help="at most 8")
     parser.add_argument("--expect-length", type=int)
+    parser.add_argument("--method", default="GET", choices=("GET", "PUT", "POST"))
+    parser.add_argument(
+        "--body", help='the request body, sent as UTF-8; "{n}" becomes the request\'s number'
+    )
     args = parser.parse_args()
     headers = dict(header.split(": ", 1) for header in args.header)
     result = run(
@@ -111,6 +122,8 @@ def main() -> None:
         max_requests=min(args.max_requests, 100_000),
         concurrency=max(1, min(args.concurrency, 8)),
         expect_length=args.expect_length,
+        method=args.method,
+        body=None if args.body is None else args.body.encode(),
     )
     print(json.dumps(result))
 

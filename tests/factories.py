@@ -50,7 +50,12 @@ def make_user(organization: Any | None = None, role: str | None = None, **extra:
     if SWAPPED:
         from tests.hostapp.models import Role
 
-        role_obj = Role.objects.get_or_create(name=role)[0] if role else None
+        role_obj = None
+        if role:
+            # The row of exactly this name: on MariaDB/MySQL ``name=`` also matches "Admin" for
+            # "admin" or "Admin " (the column's _ci collation).
+            same = [found for found in Role.objects.filter(name=role) if found.name == role]
+            role_obj = same[0] if same else Role.objects.create(name=role)
         return user_model.objects.create_user(
             username=username, password="pw", organization=organization, role=role_obj, **extra
         )

@@ -1,7 +1,9 @@
 """Test settings: the app's default models, like a host that adopts them as they are.
 
 ``DATABASE_URL`` chooses the database (SQLite in memory when unset), e.g.
-``postgres://postgres@127.0.0.1:5432/interview_panels``.
+``postgres://postgres@127.0.0.1:5432/interview_panels`` or
+``mysql://root@127.0.0.1:3306/interview_panels`` (MariaDB or MySQL through mysqlclient, with a
+utf8mb4 connection and test database, as docs/install.md asks of a host).
 """
 
 from __future__ import annotations
@@ -66,16 +68,39 @@ DATABASES = {
 }
 
 
+SQLITE_IN_MEMORY = ("", ":memory:")
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and DATABASES["default"]["NAME"] not in SQLITE_IN_MEMORY
+):
+    # A SQLite file (the browser tests' live server: tox run -e browser): requests in several
+    # threads write at once, as the example project's do, so the same options as there.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def separate_test_database(configuration: str) -> dict[str, str]:
     """Each configuration gets its own test database, named after the database DATABASE_URL
     names: configurations, and runs against different databases of one server, never share one.
-    SQLite keeps Django's in-memory default."""
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        return {}
-    return {"NAME": f"test_{DATABASES['default']['NAME']}_{configuration}"}
+    SQLite keeps Django's in-memory default, unless DATABASE_URL names a file: then a file beside
+    it. A live server's threads need that: an in-memory test database is one connection, which
+    they would share, so concurrent requests would interleave in one transaction. On
+    MariaDB/MySQL the test database is utf8mb4."""
+    engine = DATABASES["default"]["ENGINE"]
+    name = DATABASES["default"]["NAME"]
+    if engine == "django.db.backends.sqlite3":
+        return {} if name in SQLITE_IN_MEMORY else {"NAME": f"{name}.test_{configuration}"}
+    test = {"NAME": f"test_{name}_{configuration}"}
+    if engine == "django.db.backends.mysql":
+        test["CHARSET"] = "utf8mb4"
+    return test
 
 
 DATABASES["default"]["TEST"] = separate_test_database(CONFIGURATION)
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    # What docs/install.md asks of a MariaDB/MySQL host: a utf8mb4 connection and database (the
+    # server's default collation for utf8mb4, a case-insensitive ``_ci`` one).
+    DATABASES["default"].setdefault("OPTIONS", {})["charset"] = "utf8mb4"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

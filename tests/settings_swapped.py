@@ -26,4 +26,6 @@ INTERVIEW_PANELS = {
     "CANDIDATE_UUID_FIELD": "public_id",
     "CANDIDATE_ORGANIZATION_FIELD": "owner",
     "ORGANIZATION_UUID_FIELD": "public_id",
+    # What candidate_name and candidate_email show (tests/hostapp/resolvers.py).
+    "CANDIDATE_SEARCH_FIELDS": ("first_name", "last_name", "email_address"),
 }

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from django_interview_panels.bank import services
+from django_interview_panels.interviews import services as interview_services
 from django_interview_panels.models import (
+    Attempt,
+    AttemptItem,
     Candidate,
     InterviewPanel,
+    ItemReview,
     Membership,
     Organization,
     PanelCandidate,
     Question,
+    QuestionExposure,
     QuestionVersion,
     RubricDimension,
     get_organization_model,
@@ -37,6 +45,9 @@ APP_MODELS = sorted(
     ),
     key=lambda model: model._meta.model_name,
 )
+
+
+READ_ONLY_MODELS = {Attempt, ItemReview, QuestionExposure}
 
 
 def admin_url(model: type[Model] | Model, view: str, *args: Any) -> str:
@@ -66,7 +77,26 @@ def panel(tenant: Tenant) -> InterviewPanel:
         role="HR",
     )
     RubricDimension.objects.create(organization=tenant.organization, name="Technical", weight=2)
-    return factories.make_panel(tenant.organization, tenant.category, tenant.candidates[:2])
+    panel = factories.make_panel(
+        tenant.organization,
+        tenant.category,
+        tenant.candidates[:2],
+        start_datetime=factories.iso(timezone.now() - dt.timedelta(hours=1)),
+    )
+    # A submitted attempt with a reviewed item: the interview's admin lists have rows too.
+    assignment = panel.candidates.order_by("id").first()
+    interview_services.start_attempt(assignment=assignment)
+    interview_services.submit_attempt(assignment=assignment)
+    item = AttemptItem.objects.order_by("id").first()
+    interview_services.review_item(
+        organization=tenant.organization,
+        item_uuid=item.uuid,
+        reviewer=tenant.hr,
+        dimension_scores=None,
+        points=Decimal(1),
+        comment="Acme review",
+    )
+    return panel
 
 
 def ended_panel(tenant: Tenant) -> InterviewPanel:
@@ -129,7 +159,7 @@ def test_every_model_of_the_app_in_use_is_registered_or_inline() -> None:
         if not admin.site.is_registered(inline.model)
     }
 
-    assert inline == {QuestionVersion}
+    assert inline == {QuestionVersion, AttemptItem}
     assert set(APP_MODELS) | inline == in_use
 
 
@@ -166,7 +196,8 @@ def test_the_changelist_search_renders(
 def test_the_add_page_renders(staff_client: Client, model: Any) -> None:
     response = staff_client.get(admin_url(model, "add"))
 
-    assert response.status_code == 200
+    # The interview's records are the candidates' and reviewers' work: never added by hand.
+    assert response.status_code == (403 if model in READ_ONLY_MODELS else 200)
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda model: model._meta.model_name)
@@ -246,6 +277,66 @@ def test_a_candidate_added_in_the_admin_gets_a_token_expiring_with_the_panel(
     assert assignment.token_expires_at == panel.end_datetime
 
 
+def test_the_admin_requires_a_candidate(staff_client: Client, panel: InterviewPanel) -> None:
+    data = {"panel": panel.pk, "candidate": "", "score": "0"}
+    data.update({"token_expires_at_0": "", "token_expires_at_1": ""})
+
+    response = staff_client.post(admin_url(PanelCandidate, "add"), data)
+
+    assert response.status_code == 200
+    assert "candidate" in response.context["adminform"].form.errors
+    assert not PanelCandidate.objects.filter(panel=panel, candidate__isnull=True).exists()
+
+
+def test_an_erased_assignment_still_saves_in_the_admin_without_a_candidate(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    assignment = panel.candidates.order_by("id").first()
+    now = timezone.now().replace(microsecond=0)
+    PanelCandidate.objects.filter(pk=assignment.pk).update(
+        candidate=None, erased_at=now, removed_at=now, token_expires_at=now
+    )
+    data = {"panel": panel.pk, "candidate": "", "score": "3"}
+    data.update(dict(zip(("token_expires_at_0", "token_expires_at_1"), split(now), strict=True)))
+
+    response = staff_client.post(admin_url(assignment, "change", assignment.pk), data)
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.candidate_id, assignment.score) == (None, 3)
+    # The panel's page, with the erased row inline, saves too.
+    page = staff_client.post(admin_url(panel, "change", panel.pk), panel_change_data(panel))
+    assert page.status_code == 302
+
+
+def test_an_empty_expiry_defaults_to_the_candidates_own_window_end(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    assignment = panel.candidates.order_by("id")[1]
+    own_end = panel.end_datetime.replace(microsecond=0) - dt.timedelta(hours=1)
+    PanelCandidate.objects.filter(pk=assignment.pk).update(
+        window_ends_at=own_end, token_expires_at=own_end
+    )
+    data = {"panel": panel.pk, "candidate": assignment.candidate_id, "score": "0"}
+    data.update({"token_expires_at_0": "", "token_expires_at_1": ""})
+
+    response = staff_client.post(admin_url(assignment, "change", assignment.pk), data)
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.token_expires_at == own_end
+
+
+def test_the_token_valid_column_is_false_for_a_removed_candidate(panel: InterviewPanel) -> None:
+    model_admin = admin.site.get_model_admin(PanelCandidate)
+    kept, removed = panel.candidates.order_by("id")[:2]
+    PanelCandidate.objects.filter(pk=removed.pk).update(removed_at=timezone.now())
+    removed.refresh_from_db()
+
+    assert model_admin.token_valid(kept) is True
+    assert model_admin.token_valid(removed) is False
+
+
 # --- Panels: active column, filters, actions ----------------------------------------------------
 
 
@@ -319,6 +410,51 @@ def test_moving_the_panel_end_keeps_an_expiry_set_by_hand(
 
     assignment.refresh_from_db()
     assert assignment.token_expires_at == by_hand
+
+
+def test_moving_the_panel_end_keeps_an_own_window_end_and_a_removal(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    # Both still expire at the panel's end, which the admin's filter alone would move.
+    own, removed = panel.candidates.order_by("id")[:2]
+    PanelCandidate.objects.filter(pk=own.pk).update(window_ends_at=panel.end_datetime)
+    PanelCandidate.objects.filter(pk=removed.pk).update(removed_at=panel.start_datetime)
+    # Without removed: a third candidate who follows the panel's end.
+    follower = PanelCandidate.objects.create(
+        panel=panel,
+        candidate=factories.make_candidate(panel.organization),
+        token_expires_at=panel.end_datetime,
+    )
+    new_end = panel.end_datetime.replace(microsecond=0) + dt.timedelta(hours=5)
+
+    staff_client.post(
+        admin_url(panel, "change", panel.pk), panel_change_data(panel, end_datetime=new_end)
+    )
+
+    expiries = dict(panel.candidates.values_list("pk", "token_expires_at"))
+    assert expiries[own.pk] == expiries[removed.pk] == panel.end_datetime
+    assert expiries[follower.pk] == new_end
+
+
+def test_a_larger_time_limit_in_the_admin_does_not_reopen_an_overdue_attempt(
+    staff_client: Client, panel: InterviewPanel
+) -> None:
+    InterviewPanel.objects.filter(pk=panel.pk).update(time_limit_minutes=10)
+    panel.refresh_from_db()
+    assignment = panel.candidates.order_by("id")[1]
+    attempt = interview_services.start_attempt(assignment=assignment)
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=20), tick=False):
+        response = staff_client.post(
+            admin_url(panel, "change", panel.pk),
+            panel_change_data(panel, time_limit_minutes=60),
+        )
+
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert InterviewPanel.objects.get(pk=panel.pk).time_limit_minutes == 60
+    assert attempt.state == "expired"
+    assert attempt.closed_at == attempt.started_at + dt.timedelta(minutes=10)
 
 
 # --- Relations to models the host may own -------------------------------------------------------

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import checks as django_checks
 from django.core.checks.registry import registry
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import models
 
 from django_interview_panels import checks
 from django_interview_panels.checks import _configured_model, check_settings
+from django_interview_panels.interviews.evaluators import BaseEvaluator
+from django_interview_panels.interviews.evaluators.keywords import normalized_words
 from django_interview_panels.models import get_candidate_model, get_organization_model
 from tests.factories import SWAPPED
 
@@ -116,6 +122,29 @@ def test_bad_manager_roles_are_e004(settings: Any, value: Any) -> None:
 @pytest.mark.parametrize("value", [["Owner"], ("Admin",), {"Admin", "HR"}, frozenset({"HR"})])
 def test_manager_roles_as_any_collection_of_names_pass(settings: Any, value: Any) -> None:
     configure(settings, MANAGER_ROLES=value)
+
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Reviewer", ("Reviewer", 1), ("Reviewer", ""), None, {"Reviewer": True}, 3],
+    ids=["bare-string", "non-string", "empty-name", "none", "dict", "int"],
+)
+def test_bad_reviewer_roles_are_e016(settings: Any, value: Any) -> None:
+    configure(settings, REVIEWER_ROLES=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E016"]
+    assert "'REVIEWER_ROLES'" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [(), [], ["Reviewer"], ("Reviewer", "Lead"), {"Reviewer"}])
+def test_reviewer_roles_as_any_collection_of_names_pass_even_empty(
+    settings: Any, value: Any
+) -> None:
+    configure(settings, REVIEWER_ROLES=value)
 
     assert check_settings() == []
 
@@ -358,3 +387,179 @@ def test_throttle_rates_drf_accepts_pass(settings: Any, rates: dict[str, Any]) -
     configure(settings, THROTTLE_RATES=rates)
 
     assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "scope", ["interview_panels_token", "interview_panels_candidate"], ids=["token", "candidate"]
+)
+def test_the_candidate_throttle_scopes_take_a_rate_or_none(settings: Any, scope: str) -> None:
+    configure(settings, THROTTLE_RATES={scope: "5/minute", "interview_panels_read": None})
+
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize(
+    "scope", ["interview_panels_token", "interview_panels_candidate"], ids=["token", "candidate"]
+)
+def test_a_bad_rate_for_a_candidate_throttle_scope_is_e015(settings: Any, scope: str) -> None:
+    configure(settings, THROTTLE_RATES={scope: "0/minute"})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E015"]
+    assert repr(scope) in errors[0].msg
+
+
+# --- The interview's settings and the evaluator (E017, and the evaluator's own checks) ---------
+
+
+class EvaluatorWithOneOption(BaseEvaluator):
+    """An evaluator of a host: it takes ``LEVEL`` only, and reports a LEVEL above 3 itself."""
+
+    def __init__(self, *, LEVEL: int = 1) -> None:
+        super().__init__(LEVEL=LEVEL)
+        self.level = LEVEL
+
+    def check(self) -> list[Any]:
+        if self.level > 3:
+            return [django_checks.Warning("LEVEL above 3 is slow.", id="hostapp.W001")]
+        return []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no_such_module.Evaluator",
+        "django_interview_panels.interviews.evaluators.keywords.NoSuchEvaluator",
+        "django_interview_panels.interviews.evaluators.keywords.normalized_words",
+        "django_interview_panels.models.Question",
+        normalized_words,
+        42,
+        None,
+    ],
+    ids=[
+        "missing-module",
+        "missing-class",
+        "a-function",
+        "not-an-evaluator",
+        "a-callable",
+        "int",
+        "none",
+    ],
+)
+def test_an_evaluator_that_is_not_a_base_evaluator_subclass_is_e017(
+    settings: Any, value: Any
+) -> None:
+    configure(settings, EVALUATOR=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E017"]
+    assert "'EVALUATOR'" in errors[0].msg
+
+
+def test_an_evaluator_class_itself_passes(settings: Any) -> None:
+    configure(settings, EVALUATOR=EvaluatorWithOneOption)
+
+    assert check_settings() == []
+
+
+def test_a_dotted_path_to_the_chat_completions_evaluator_with_its_options_passes(
+    settings: Any,
+) -> None:
+    configure(
+        settings,
+        EVALUATOR=(
+            "django_interview_panels.interviews.evaluators.openai_compatible."
+            "ChatCompletionsEvaluator"
+        ),
+        EVALUATOR_OPTIONS={"BASE_URL": "http://127.0.0.1:8080/v1", "MODEL": "m"},
+    )
+
+    assert check_settings() == []
+
+
+@pytest.mark.parametrize("value", [["LEVEL", 2], "LEVEL=2", {1: 2}])
+def test_evaluator_options_that_are_not_a_dict_of_names_are_e017(settings: Any, value: Any) -> None:
+    configure(settings, EVALUATOR=EvaluatorWithOneOption, EVALUATOR_OPTIONS=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E017"]
+    assert "'EVALUATOR_OPTIONS'" in errors[0].msg
+
+
+def test_options_the_evaluator_class_refuses_are_e017(settings: Any) -> None:
+    configure(settings, EVALUATOR=EvaluatorWithOneOption, EVALUATOR_OPTIONS={"COLOUR": "red"})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E017"]
+    assert "COLOUR" in errors[0].msg
+
+
+def test_the_evaluators_own_check_messages_are_reported(settings: Any) -> None:
+    configure(settings, EVALUATOR=EvaluatorWithOneOption, EVALUATOR_OPTIONS={"LEVEL": 5})
+
+    assert ids(check_settings()) == ["hostapp.W001"]
+
+
+def test_the_keyword_evaluators_red_flag_penalty_is_checked_as_e018(settings: Any) -> None:
+    configure(settings, EVALUATOR_OPTIONS={"RED_FLAG_PENALTY": 2})
+
+    assert ids(check_settings()) == ["interview_panels.E018"]
+
+
+def test_the_chat_completions_evaluator_without_its_options_is_e020(settings: Any) -> None:
+    configure(
+        settings,
+        EVALUATOR=(
+            "django_interview_panels.interviews.evaluators.openai_compatible."
+            "ChatCompletionsEvaluator"
+        ),
+    )
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E020", "interview_panels.E020"]
+    assert "'BASE_URL'" in errors[0].msg
+    assert "'MODEL'" in errors[1].msg
+
+
+@pytest.mark.parametrize("key", ["EVALUATION_ATTEMPTS", "MAX_ANSWER_LENGTH"])
+@pytest.mark.parametrize("value", [0, -1, "3", 2.5, True, None])
+def test_interview_counts_that_are_not_positive_integers_are_e017(
+    settings: Any, key: str, value: Any
+) -> None:
+    configure(settings, **{key: value})
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E017"]
+    assert f"'{key}'" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [0, -0.1, 1.5, "0.5", True, float("nan"), float("inf"), [0.5]])
+def test_an_exposure_share_outside_0_to_1_is_e017(settings: Any, value: Any) -> None:
+    configure(settings, MAX_EXPOSURE_SHARE=value)
+
+    errors = check_settings()
+
+    assert ids(errors) == ["interview_panels.E017"]
+    assert "'MAX_EXPOSURE_SHARE'" in errors[0].msg
+
+
+@pytest.mark.parametrize("value", [None, 1, 0.25, Decimal("0.5")])
+def test_an_exposure_share_up_to_1_or_none_passes(settings: Any, value: Any) -> None:
+    configure(settings, MAX_EXPOSURE_SHARE=value)
+
+    assert check_settings() == []
+
+
+def test_manage_py_check_reports_the_evaluator(settings: Any, db: None) -> None:
+    # ``db``: Django's model checks ask SQLite whether it supports JSON fields, a query, the
+    # first time a process runs them.
+    configure(settings, EVALUATOR="no_such_module.Evaluator")
+
+    with pytest.raises(SystemCheckError, match=r"interview_panels\.E017"):
+        call_command("check")

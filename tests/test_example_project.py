@@ -190,6 +190,16 @@ def test_seed_demo_text_output_explains_how_to_call_the_api(seeded: SeededProjec
     assert "/api/docs/" in output
 
 
+def test_seed_demo_prints_a_candidate_page_link_per_demo_candidate(seeded: SeededProject) -> None:
+    output = manage(seeded.env, "seed_demo").stdout
+    candidates = seeded.summary["demo_interview"]["candidates"]
+    assert len(candidates) == 3
+    for candidate in candidates:
+        # The token in the fragment, which browsers never send (docs/ui.md).
+        assert candidate["page_url"] == f"http://127.0.0.1:8000/interview/#{candidate['token']}"
+        assert candidate["page_url"] in output
+
+
 def expected_shell_path(path: str | Path, cwd: Path) -> str:
     """How seed_demo should spell ``path`` for a reader in ``cwd``."""
     relative = os.path.relpath(os.path.abspath(path), cwd)
@@ -300,6 +310,13 @@ def test_live_server_serves_api_docs_from_local_static_files(live_url: str, page
     assert all(url.startswith("/static/") for url in assets), assets
     # The sidecar's files are really there, so the page works without network access.
     for url in assets:
+        assert fetch(f"{live_url}{url}")[0] == 200, url
+
+
+def test_live_server_serves_the_candidate_page_and_its_files(live_url: str) -> None:
+    status, html = fetch(f"{live_url}/interview/")
+    assert status == 200 and 'data-screen="welcome"' in html
+    for url in re.findall(r'(?:src|href)="(/[^"]+)"', html):
         assert fetch(f"{live_url}{url}")[0] == 200, url
 
 

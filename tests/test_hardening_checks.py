@@ -26,6 +26,7 @@ from django_interview_panels.models import QuestionDistribution
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKS_SOURCE = REPO_ROOT / "src" / "django_interview_panels" / "checks.py"
+EVALUATORS_SOURCE = CHECKS_SOURCE.parent / "interviews" / "evaluators"
 DOCS = REPO_ROOT / "docs"
 
 
@@ -171,7 +172,11 @@ def test_a_model_swapped_after_the_first_migrate_fails_the_database_check(tmp_pa
 
 
 def check_ids() -> set[str]:
-    return set(re.findall(r'"([EW]\d{3})"', CHECKS_SOURCE.read_text()))
+    """The ids checks.py reports, and those the app's evaluators report from their check()."""
+    ids = set(re.findall(r'"([EW]\d{3})"', CHECKS_SOURCE.read_text()))
+    for evaluator in EVALUATORS_SOURCE.glob("*.py"):
+        ids |= set(re.findall(r'"interview_panels\.([EW]\d{3})"', evaluator.read_text()))
+    return ids
 
 
 def test_every_check_id_is_documented_in_the_settings_reference() -> None:

@@ -337,33 +337,56 @@ def test_a_locked_sqlite_database_is_a_503_with_retry_after(
     assert status == 200, body
 
 
-# --- PostgreSQL: a lock wait that gives up ------------------------------------------------------
+# --- PostgreSQL and MariaDB: a lock wait that gives up -----------------------------------------
+
+
+def second_connection() -> Any:
+    """A connection of its own to the test database (a holder of row locks), and the statements
+    that make this test's connection give up a lock wait quickly and then wait as before."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        holder = psycopg.connect(
+            host=settings_dict["HOST"] or None,
+            port=settings_dict["PORT"] or None,
+            user=settings_dict["USER"],
+            password=settings_dict["PASSWORD"] or None,
+            dbname=settings_dict["NAME"],
+        )
+        return holder, "SET lock_timeout = '200ms'", "RESET lock_timeout"
+    import MySQLdb
+
+    holder = MySQLdb.connect(
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=int(settings_dict["PORT"] or 3306),
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or "",
+        database=settings_dict["NAME"],
+    )
+    return (
+        holder,
+        "SET SESSION innodb_lock_wait_timeout = 1",
+        "SET SESSION innodb_lock_wait_timeout = DEFAULT",
+    )
 
 
 @pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only"
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres", "mysql")),
+    reason="row locks held by another connection: PostgreSQL, MariaDB or MySQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_postgresql_lock_timeout_is_a_503_with_retry_after(tenant: Any) -> None:
-    import psycopg
-
+def test_a_lock_wait_that_gives_up_is_a_503_with_retry_after(tenant: Any) -> None:
     panel = factories.make_panel(tenant.organization, tenant.category, tenant.candidates)
-    settings_dict = connection.settings_dict
-    holder = psycopg.connect(
-        host=settings_dict["HOST"] or None,
-        port=settings_dict["PORT"] or None,
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"] or None,
-        dbname=settings_dict["NAME"],
-    )
+    holder, give_up_soon, wait_as_before = second_connection()
     client = APIClient(raise_request_exception=False)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_token(tenant.hr)}")
     try:
-        holder.execute(
+        holder.cursor().execute(
             "SELECT 1 FROM interview_panels_interviewpanel WHERE id = %s FOR UPDATE", [panel.pk]
         )
         with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '200ms'")
+            cursor.execute(give_up_soon)
         response = client.patch(
             f"/api/panel/update/{panel.uuid}/", {"name": "Blocked"}, format="json"
         )
@@ -371,7 +394,7 @@ def test_a_postgresql_lock_timeout_is_a_503_with_retry_after(tenant: Any) -> Non
         holder.rollback()
         holder.close()
         with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
+            cursor.execute(wait_as_before)
 
     assert response.status_code == 503
     assert response["Retry-After"] == "1"
@@ -435,12 +458,12 @@ def test_a_foreign_key_violation_at_commit_is_a_500_in_the_envelope(
 ) -> None:
     """What a model swapped after the first migrate looks like: the candidates' primary keys are
     not in the table the database's foreign key points at. Not a 409: a retry cannot help."""
-    real_lookup = services._candidates_by_uuid
+    real_lookup = services.candidates_by_uuid
 
     def candidates_of_another_table(organization: Any, uuids: list[Any]) -> dict[Any, Any]:
         return {uuid: pk + 10**9 for uuid, pk in real_lookup(organization, uuids).items()}
 
-    monkeypatch.setattr(services, "_candidates_by_uuid", candidates_of_another_table)
+    monkeypatch.setattr(services, "candidates_by_uuid", candidates_of_another_table)
     client = APIClient(raise_request_exception=False)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {factories.make_token(tenant.hr)}")
 

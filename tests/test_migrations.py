@@ -56,7 +56,9 @@ def test_every_relation_to_a_swappable_model_references_its_setting(setting: str
     expected = count_relations_to(setting)
 
     assert expected > 0
-    assert RELATION_TARGETS.count(f"settings.{setting}") == expected
+    # At least once per relation: an AlterField repeats one (0005 makes the candidate nullable);
+    # test_no_relation_hard_codes_a_swappable_model rules out the quoted labels.
+    assert RELATION_TARGETS.count(f"settings.{setting}") >= expected
 
 
 @pytest.mark.parametrize(

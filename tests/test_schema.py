@@ -13,7 +13,7 @@ from drf_spectacular.renderers import OpenApiYamlRenderer
 from openapi_spec_validator import validate
 
 from django_interview_panels import urls as panel_urls
-from django_interview_panels.api.views import OrganizationAPIView
+from django_interview_panels.api.views import EnvelopeAPIView
 from django_interview_panels.panels import schema as panel_schema
 from django_interview_panels.panels.reads import represent_panels
 from tests import factories
@@ -21,7 +21,28 @@ from tests import factories
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
 REGENERATE = "python -m django spectacular --settings tests.settings --file docs/openapi.yaml"
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
-# One tag and one operationId prefix per domain.
+# One tag and one operationId prefix per domain, by the path under the mount.
+DOMAINS = {
+    "bank/": ("bank", "Question bank"),
+    "interview/": ("interview", "Interview"),
+    "reviews/": ("review", "Reviews"),
+    "results/": ("result", "Results"),
+    "candidates/": ("candidate", "Candidates"),
+    "": ("panel", "Interview panels"),
+}
+
+
+# The operations of one mount: the panels' six; six per bank resource, a question's versions,
+# coverage, import, export; the candidate's five; the reviewers' three; the three results (panel,
+# candidate, export); candidate management's five; one candidate's access (two), invitation and
+# erasure.
+OPERATIONS = 6 + 5 * 6 + 1 + 1 + 2 + 5 + 3 + 3 + 5 + 4
+
+
+def domain_of(path: str) -> tuple[str, str]:
+    """(operationId prefix, tag) of the operation at ``path``."""
+    under = path.removeprefix("/api/panel/")
+    return next(domain for start, domain in DOMAINS.items() if under.startswith(start))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +72,7 @@ def _served_operations(patterns=None, prefix: str = "/api/panel/") -> set[tuple[
             continue
         assert isinstance(pattern, URLPattern)
         view = pattern.callback.view_class
-        assert issubclass(view, OrganizationAPIView)
+        assert issubclass(view, EnvelopeAPIView)
         if pattern.callback.initkwargs.get("schema", view.schema) is None:
             continue  # the paths without a UUID and the catch-all: answers, not operations
         operations |= {(path, m) for m in HTTP_METHODS if hasattr(view, m)}
@@ -67,21 +88,25 @@ def test_schema_documents_exactly_the_routes_and_methods_served(generated):
     }
 
     assert documented == _served_operations()
-    # The panels' six; six per bank resource, a question's versions, coverage, import, export.
-    assert len(documented) == 6 + 5 * 6 + 1 + 1 + 2
+    assert len(documented) == OPERATIONS
 
 
 def test_every_operation_has_an_id_a_tag_security_and_error_envelopes(generated):
     for path, item in generated["paths"].items():
         for method, operation in item.items():
-            domain = "bank" if path.startswith("/api/panel/bank/") else "panel"
+            domain, tag = domain_of(path)
             # One domain prefix, never the include's namespace on top (bank_bank_...).
-            assert re.fullmatch(domain + r"_(?!bank_)[a-z_]+", operation["operationId"])
-            tag = {"bank": "Question bank", "panel": "Interview panels"}[domain]
+            assert re.fullmatch(domain + rf"_(?!{domain}_)[a-z_]+", operation["operationId"])
             assert operation["tags"] == [tag]
-            assert {"bearerAuth": []} in operation["security"]
             errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
-            assert {"401", "403", "429"} <= errors, (path, method)
+            if domain == "interview":
+                # The candidate's token and nothing else; no roles, so no 403.
+                assert operation["security"] == [{"interviewToken": []}], path
+                assert {"401", "429"} <= errors, (path, method)
+            else:
+                assert {"bearerAuth": []} in operation["security"]
+                assert {"interviewToken": []} not in operation["security"]
+                assert {"401", "403", "429"} <= errors, (path, method)
             for code in errors:
                 content = operation["responses"][code]["content"]["application/json"]
                 assert content["schema"] == {"$ref": "#/components/schemas/ErrorEnvelope"}
@@ -91,7 +116,10 @@ def test_path_uuids_are_documented_as_uuids(generated):
     for path, item in generated["paths"].items():
         for operation in item.values():
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "path":
+                if parameter["in"] == "path" and parameter["name"] == "export_format":
+                    # The one path parameter that is not a UUID: the export's file format.
+                    assert parameter["schema"]["enum"] == ["csv", "json", "xlsx"], path
+                elif parameter["in"] == "path":
                     assert parameter["schema"] == {"type": "string", "format": "uuid"}, path
 
 
@@ -99,6 +127,16 @@ def test_bearer_scheme_is_http_bearer(generated):
     assert generated["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http",
         "scheme": "bearer",
+    }
+
+
+def test_interview_token_scheme_is_an_api_key_in_its_header(generated):
+    scheme = generated["components"]["securitySchemes"]["interviewToken"]
+
+    assert {key: scheme[key] for key in ("type", "in", "name")} == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Interview-Token",
     }
 
 

@@ -1,9 +1,10 @@
-"""A busy office: concurrent writes on PostgreSQL, with real transactions and one connection each.
+"""A busy office: concurrent writes with real transactions and one connection each.
 
-``select_for_update()`` does nothing on SQLite, so these tests run only on PostgreSQL (CI always
-runs them there). Threads start together at a barrier and close their connection when done.
-Sizes: THREADS threads x UPDATE_ITERATIONS for the update races, 2 threads x RACE_ITERATIONS
-for an update racing a delete, CREATE_THREADS threads for the creates.
+``select_for_update()`` does nothing on SQLite, so these tests run on PostgreSQL and on
+MariaDB/MySQL (CI runs them on PostgreSQL and MariaDB). Threads start together at a barrier and
+close their connection when done. Sizes: THREADS threads x UPDATE_ITERATIONS for the update
+races, 2 threads x RACE_ITERATIONS for an update racing a delete, CREATE_THREADS threads for the
+creates.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from tests import factories
 
 pytestmark = [
     pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks and concurrent transactions need PostgreSQL",
+        connection.vendor not in ("postgresql", "mysql"),
+        reason="row locks and concurrent transactions: PostgreSQL, MariaDB or MySQL",
     ),
     pytest.mark.django_db(transaction=True),
 ]
@@ -69,16 +70,38 @@ def run_together(calls: list[Callable[[], Any]]) -> list[Outcome]:
     return outcomes
 
 
+# Per database: the calling connection's id, and whether the connection with that id waits for
+# a lock (PostgreSQL's activity view; on MariaDB/MySQL, InnoDB's transactions table).
+CONNECTION_ID = {"postgresql": "SELECT pg_backend_pid()", "mysql": "SELECT CONNECTION_ID()"}
+
+
+def waits_for_a_lock(backend: int) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute(
+                "SELECT trx_state FROM information_schema.INNODB_TRX "
+                "WHERE trx_mysql_thread_id = %s",
+                [backend],
+            )
+            row = cursor.fetchone()
+            return bool(row) and row[0] == "LOCK WAIT"
+        # Activity is read from a per-transaction snapshot; the caller is in a transaction.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [backend])
+        row = cursor.fetchone()
+        return bool(row) and row[0] == "Lock"
+
+
 def start_and_see_it_wait(call: Callable[[], Any]) -> tuple[threading.Thread, Outcome, bool]:
-    """Start ``call`` in a thread of its own; then watch it until it finishes (False) or
-    PostgreSQL reports its connection waiting for a lock (True). Polls; asserts nothing on time.
+    """Start ``call`` in a thread of its own; then watch it until it finishes (False) or the
+    database reports its connection waiting for a lock (True). Polls; asserts nothing on time.
     """
     outcome, backend = Outcome(), []
 
     def worker() -> None:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
+                cursor.execute(CONNECTION_ID[connection.vendor])
                 backend.append(cursor.fetchone()[0])
             outcome.value = call()
         except BaseException as error:
@@ -88,20 +111,14 @@ def start_and_see_it_wait(call: Callable[[], Any]) -> tuple[threading.Thread, Ou
 
     thread = threading.Thread(target=worker)
     thread.start()
-    for _ in range(6000):
+    # InnoDB refreshes its transactions table only once it has not been read for 0.1 s.
+    interval = 0.2 if connection.vendor == "mysql" else 0.005
+    for _ in range(int(30 / interval)):
         if not thread.is_alive():
             return thread, outcome, False
-        if backend:
-            with connection.cursor() as cursor:
-                # Activity is read from a per-transaction snapshot; the caller is in a transaction.
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(
-                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", backend
-                )
-                row = cursor.fetchone()
-            if row and row[0] == "Lock":
-                return thread, outcome, True
-        time.sleep(0.005)
+        if backend and waits_for_a_lock(backend[0]):
+            return thread, outcome, True
+        time.sleep(interval)
     raise AssertionError("the concurrent call neither finished nor waited for a lock")
 
 

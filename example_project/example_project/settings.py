@@ -9,10 +9,14 @@ Environment variables:
 - ``DJANGO_ALLOWED_HOSTS``: extra host names, comma-separated.
 - ``SQLITE_BUSY_TIMEOUT``: seconds a SQLite write waits for another writer's lock (default 20)
   before the API answers 503 with ``Retry-After``.
+- ``INTERVIEW_TASKS``: ``db`` to queue background tasks (the evaluation of open answers) in the
+  database with django-tasks-db, run by ``python example_project/manage.py db_worker``; unset,
+  each task runs at once in the process that enqueued it (docs/evaluators.md).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -55,6 +59,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Background tasks: Django's Tasks framework (django.tasks on Django 6, the django-tasks backport
+# on 5.2). The immediate backend runs a task inside the request that enqueued it, once its
+# transaction commits; with INTERVIEW_TASKS=db the tasks wait in a table for `manage.py db_worker`.
+TASKS_PACKAGE = "django.tasks" if importlib.util.find_spec("django.tasks") else "django_tasks"
+if os.environ.get("INTERVIEW_TASKS", "").strip().lower() == "db":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"}}
 
 ROOT_URLCONF = "example_project.urls"
 WSGI_APPLICATION = "example_project.wsgi.application"

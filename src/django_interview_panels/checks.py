@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -23,6 +25,7 @@ from .conf import (
     ORGANIZATION_MODEL_SETTING,
     SETTINGS_NAME,
 )
+from .interviews.authentication import CANDIDATE_SCOPE, TOKEN_SCOPE
 from .tokens import MAX_TOKEN_BYTES, MIN_TOKEN_BYTES
 
 _POSITIVE_INTS = (
@@ -36,7 +39,7 @@ _POSITIVE_INTS = (
 )
 # Positive integers that may also be None (switched off).
 _OPTIONAL_POSITIVE_INTS = ("MAX_CANDIDATES_PER_PAGE",)
-_THROTTLE_SCOPES = (READ_SCOPE, WRITE_SCOPE)
+_THROTTLE_SCOPES = (READ_SCOPE, WRITE_SCOPE, TOKEN_SCOPE, CANDIDATE_SCOPE)
 
 
 def _error(message: str, id_: str, hint: str | None = None) -> checks.Error:
@@ -78,6 +81,18 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
                 hint="For example ('Admin', 'HR').",
             )
         )
+    # May be empty (managers review); a bare string would match its substrings as roles.
+    reviewer_roles = merged["REVIEWER_ROLES"]
+    if not isinstance(reviewer_roles, list | tuple | set | frozenset) or not all(
+        isinstance(role, str) and role for role in reviewer_roles
+    ):
+        errors.append(
+            _error(
+                f"{SETTINGS_NAME}['REVIEWER_ROLES'] must be a list of role names (may be empty).",
+                "E016",
+                hint="For example ('Reviewer',).",
+            )
+        )
 
     for key in (*_POSITIVE_INTS, "MAX_DESCRIPTION_LENGTH"):
         value = merged[key]
@@ -117,8 +132,99 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
         )
 
     errors.extend(_check_throttle_rates(merged["THROTTLE_RATES"]))
+    errors.extend(_check_interview_settings(merged))
+    errors.extend(_check_evaluator(merged["EVALUATOR"], merged["EVALUATOR_OPTIONS"]))
     errors.extend(_check_models(merged))
+    errors.extend(_check_candidate_settings(merged))
     return errors
+
+
+def _check_candidate_settings(merged: dict[str, Any]) -> list[checks.Error]:
+    """Managing candidates (E021): ``ERASURE`` is a known mode; ``INVITATION_URL``, when set,
+    holds ``{token}`` in its fragment (docs/candidates-access.md)."""
+    errors = []
+    erasure = merged["ERASURE"]
+    if erasure not in ("deidentify", "delete"):
+        message = f"{SETTINGS_NAME}['ERASURE'] must be 'deidentify' or 'delete', not {erasure!r}."
+        errors.append(_error(message, "E021"))
+    url = merged["INVITATION_URL"]
+    if url in ("", None):
+        return errors
+    # As the sender (invitations.invitation_link) requires: '{token}' in the fragment, and
+    # nowhere before '#' (a path or query string is sent to servers and logged).
+    before, _hash, fragment = url.partition("#") if isinstance(url, str) else ("", "", "")
+    if "{token}" not in fragment or "{token}" in before:
+        message = (
+            f"{SETTINGS_NAME}['INVITATION_URL'] must be a URL with '{{token}}' after '#' "
+            f"(the fragment, which browsers never send to a server) and nowhere before it, "
+            f"not {url!r}."
+        )
+        hint = "For example 'https://example.com/interview/#token={token}'."
+        errors.append(_error(message, "E021", hint=hint))
+    return errors
+
+
+def _positive_int(value: Any) -> bool:
+    return type(value) is int and value >= 1
+
+
+def _check_interview_settings(merged: dict[str, Any]) -> list[checks.Error]:
+    """The interview's numbers (E017): each would fail every start, save or evaluation."""
+    errors = []
+    for key in ("EVALUATION_ATTEMPTS", "MAX_ANSWER_LENGTH"):
+        if not _positive_int(merged[key]):
+            message = f"{SETTINGS_NAME}[{key!r}] must be a positive integer, not {merged[key]!r}."
+            errors.append(_error(message, "E017"))
+    share = merged["MAX_EXPOSURE_SHARE"]
+    if share is not None and (
+        isinstance(share, bool)
+        or not isinstance(share, int | float | Decimal)
+        or not math.isfinite(share)
+        or not 0 < share <= 1
+    ):
+        message = (
+            f"{SETTINGS_NAME}['MAX_EXPOSURE_SHARE'] must be a number above 0 and at most 1, "
+            f"or None, not {share!r}."
+        )
+        hint = "For example 0.5: no question for more than half of a panel's candidates."
+        errors.append(_error(message, "E017", hint=hint))
+    return errors
+
+
+def _check_evaluator(backend: Any, options: Any) -> list[checks.CheckMessage]:
+    """``EVALUATOR`` names a ``BaseEvaluator`` subclass that can be built with
+    ``EVALUATOR_OPTIONS`` (E017); then the evaluator's own ``check()`` speaks, as Django's cache
+    and task backends' checks do."""
+    from .interviews.evaluators import BaseEvaluator
+
+    setting = f"{SETTINGS_NAME}['EVALUATOR']"
+    if isinstance(backend, str):
+        try:
+            backend = import_string(backend)
+        except ImportError as exc:
+            return [_error(f"{setting} = {backend!r} cannot be imported: {exc}.", "E017")]
+    if not isinstance(backend, type) or not issubclass(backend, BaseEvaluator):
+        message = f"{setting} = {backend!r} is not a subclass of BaseEvaluator."
+        hint = "A dotted path such as 'django_interview_panels.interviews.evaluators.keywords."
+        hint += "KeywordEvaluator' (docs/evaluators.md)."
+        return [_error(message, "E017", hint=hint)]
+    if options is None:
+        options = {}
+    if not isinstance(options, dict) or not all(isinstance(key, str) for key in options):
+        message = (
+            f"{SETTINGS_NAME}['EVALUATOR_OPTIONS'] must be a dict of option names, "
+            f"not {type(options).__name__}."
+        )
+        return [_error(message, "E017")]
+    try:
+        evaluator = backend(**options)
+    except Exception as exc:  # a host's evaluator may refuse its options any way it likes
+        message = (
+            f"{setting} ({backend.__module__}.{backend.__qualname__}) cannot be built with "
+            f"{SETTINGS_NAME}['EVALUATOR_OPTIONS']: {type(exc).__name__}: {exc}"
+        )
+        return [_error(message, "E017")]
+    return list(evaluator.check())
 
 
 def _check_throttle_rates(rates: Any) -> list[checks.Error]:
@@ -133,7 +239,7 @@ def _check_throttle_rates(rates: Any) -> list[checks.Error]:
     for scope in sorted(rates, key=repr):
         if scope not in _THROTTLE_SCOPES:
             message = f"{setting} has the key {scope!r}, which is not a throttle scope of the app."
-            hint = f"The scopes are {READ_SCOPE!r} and {WRITE_SCOPE!r}."
+            hint = f"The scopes are {', '.join(map(repr, _THROTTLE_SCOPES))}."
             errors.append(_error(message, "E015", hint=hint))
             continue
         rate = rates[scope]
@@ -225,7 +331,29 @@ def _check_models(merged: dict[str, Any]) -> list[checks.Error]:
             )
             errors.append(_error(message, "E009"))
     errors.extend(_check_candidate_readers(merged, candidate))
+    errors.extend(_check_search_fields(merged["CANDIDATE_SEARCH_FIELDS"], candidate))
     return errors
+
+
+def _check_search_fields(configured: Any, candidate: Any) -> list[checks.Error]:
+    """``CANDIDATE_SEARCH_FIELDS`` (E022): a list of text fields of the candidate model. The
+    candidate list's ``search`` leaves any other entry out; the check says so at startup."""
+    from .candidates.reads import search_fields
+
+    key = f"{SETTINGS_NAME}['CANDIDATE_SEARCH_FIELDS']"
+    if isinstance(configured, str) or not isinstance(configured, list | tuple | set | frozenset):
+        return [_error(f"{key} must be a list or tuple of field names.", "E022")]
+    usable = set(search_fields(candidate))
+    return [
+        _error(
+            f"{key}: {name!r} is not a text field of {candidate._meta.label}; "
+            "search leaves it out.",
+            "E022",
+            hint="Name CharField or TextField columns only, such as the name and email.",
+        )
+        for name in configured
+        if name not in usable
+    ]
 
 
 def _check_candidate_readers(merged: dict[str, Any], candidate: Any) -> list[checks.Error]:

@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
     "CANDIDATE_ORGANIZATION_FIELD": "organization",
     # Field of the organization model that holds its public UUID (the `organization` value).
     "ORGANIZATION_UUID_FIELD": "uuid",
+    # Fields of the candidate model the candidates list's `search` looks in: the ones holding what
+    # CANDIDATE_NAME and CANDIDATE_EMAIL show, never any other column (a password, a secret, notes:
+    # the match count would leak them). Entries that are not text fields of the model are ignored.
+    "CANDIDATE_SEARCH_FIELDS": ("name", "email"),
     # Bytes of randomness in a candidate token; secrets.token_urlsafe gives ~1.3 chars per byte.
     "TOKEN_BYTES": 32,
     # Most candidates one create request may assign.
@@ -64,6 +68,20 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_QUESTIONS": 10000,
     # Largest import file accepted, in bytes: 10,000 questions take about 12 MB as Moodle XML.
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,
+    # Longest answer a candidate may save, in characters (open and short-answer questions).
+    "MAX_ANSWER_LENGTH": 20000,
+    # Largest share (0..1] of a panel's candidates that should be given one question: the draws
+    # keep it whenever the pool is large enough; results report it (docs/interviews.md).
+    "MAX_EXPOSURE_SHARE": 0.5,
+    # Dotted path of the evaluator class that scores open answers (docs/evaluators.md); the
+    # default is offline and deterministic: expected keywords and red flags.
+    "EVALUATOR": "django_interview_panels.interviews.evaluators.keywords.KeywordEvaluator",
+    # Keyword arguments for the evaluator class (e.g. BASE_URL, MODEL and API_KEY).
+    "EVALUATOR_OPTIONS": {},
+    # Times the evaluator is asked about one answer before it is left for a reviewer.
+    "EVALUATION_ATTEMPTS": 3,
+    # Role names that may review answers and read results, besides MANAGER_ROLES.
+    "REVIEWER_ROLES": (),
     # Longest accepted panel description, in characters.
     "MAX_DESCRIPTION_LENGTH": 10000,
     # Panels per page of the list when the request has no `page_size`.
@@ -74,12 +92,23 @@ DEFAULTS: dict[str, Any] = {
     # lowered until the largest matching panel times the size fits, bounding a request's time
     # and memory whatever the caps let panels hold.
     "MAX_CANDIDATES_PER_PAGE": 10000,
+    # What erasing a candidate from a panel does (docs/candidates-access.md): "deidentify" keeps
+    # the answers and scores without the candidate; "delete" deletes the assignment with them.
+    "ERASURE": "deidentify",
+    # The link in the invitation email ("{token}" after "#", never in the path or query string),
+    # e.g. "https://example.com/interview/#token={token}"; only the optional sender reads it.
+    "INVITATION_URL": "",
     # DRF throttle rates per scope, used when the host's DEFAULT_THROTTLE_RATES lacks the scope
     # (a host value, None included, wins). Reads are GET, HEAD and OPTIONS; writes every other
     # method. Every request under the app's mount counts, whatever its path.
     "THROTTLE_RATES": {
         "interview_panels_read": "120/minute",
         "interview_panels_write": "30/minute",
+        # Refused candidate tokens per client address; past it every token attempt from that
+        # address is refused until the window passes (a valid token too: no oracle).
+        "interview_panels_token": "20/minute",
+        # Requests per candidate token (autosave included).
+        "interview_panels_candidate": "240/minute",
     },
 }
 

@@ -48,6 +48,10 @@ class PanelCandidateQuerySet(models.QuerySet):
     """Candidate assignments."""
 
     def with_valid_token(self, now: dt.datetime | None = None) -> PanelCandidateQuerySet:
-        """Assignments whose token still opens the panel: not expired, panel not deleted."""
+        """Assignments whose token still opens the panel: not expired, not removed (a removal
+        also expires the token; this holds even if something moved its expiry later), panel not
+        deleted."""
         now = now or timezone.now()
-        return self.filter(token_expires_at__gt=now, panel__is_deleted=False)
+        return self.filter(
+            token_expires_at__gt=now, removed_at__isnull=True, panel__is_deleted=False
+        )

@@ -9,7 +9,12 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 
 from .bank import urls as bank_urls
+from .candidates import access_urls
+from .candidates import urls as candidate_urls
+from .interviews import review_urls
+from .interviews import urls as interview_urls
 from .panels import views
+from .results import urls as result_urls
 
 app_name = "interview_panels"
 
@@ -27,6 +32,15 @@ urlpatterns = [
     path("delete/", views.PanelDeleteView.as_view(schema=None)),
     # The question bank's resources (docs/bank.md), before the catch-all.
     path("bank/", include((bank_urls.urlpatterns, "bank"))),
+    # The candidate's endpoints (docs/interviews.md), authenticated by the interview token.
+    path("interview/", include((interview_urls.urlpatterns, "interview"))),
+    # Reviews and results for reviewers (docs/reviews-and-results.md).
+    path("reviews/", include((review_urls.urlpatterns, "reviews"))),
+    path("results/", include((result_urls.urlpatterns, "results"))),
+    # A panel's candidates: list, add, remove, rotate a token (docs/candidates.md).
+    path("candidates/", include((candidate_urls.urlpatterns, "candidates"))),
+    # One candidate's access, invitation and erasure (docs/candidates-access.md).
+    path("candidates/", include((access_urls.urlpatterns, "candidate-access"))),
     # Everything else under the mount ([\s\S], not ".": a newline in the path is still a path).
     re_path(r"^[\s\S]*$", views.PanelPathNotFoundView.as_view()),
 ]

@@ -1,4 +1,5 @@
-"""Bank writes racing each other on PostgreSQL (real transactions, one connection per thread).
+"""Bank writes racing each other on PostgreSQL and MariaDB (real transactions, one connection
+per thread).
 
 A delete checks what references an entry under the entry's row lock, and creating a child takes
 the same lock: a child is never created under an entry being deleted (where the foreign key's
@@ -31,8 +32,8 @@ from tests.test_security_concurrency import run_together
 
 pytestmark = [
     pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks and concurrent transactions need PostgreSQL",
+        connection.vendor not in ("postgresql", "mysql"),
+        reason="row locks and concurrent transactions: PostgreSQL, MariaDB or MySQL",
     ),
     pytest.mark.django_db(transaction=True),
 ]

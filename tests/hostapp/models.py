@@ -19,9 +19,12 @@ class Organization(models.Model):
 
 
 class Role(models.Model):
-    """The host's role model."""
+    """The host's role model. Its names are not unique: on MariaDB/MySQL a unique name under the
+    usual case- and trailing-space-insensitive (``_ci``, PAD SPACE) collation could not hold
+    "admin" beside "Admin", and the tests give users role names that differ from the managers'
+    only so (tests/test_security_functions.py)."""
 
-    name = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=50)
 
     def __str__(self) -> str:
         return self.name

@@ -9,7 +9,10 @@ and bodies, most of the time of the caller's organization, sometimes of the othe
   the in-process fuzzing (``tests.fuzz_rules``); the schema's own examples only get their
   placeholder UUIDs replaced, so an example the server rejects still fails the run;
 - negative components are left as generated, so "invalid data is rejected" stays honest;
-- stateful chains keep the UUIDs their links carry.
+- stateful chains keep the UUIDs their links carry;
+- as the candidate, an answer's item becomes one of the candidate's items whose kind takes the
+  generated answer's shape, positions fitted to its choices (``tests.fuzz_rules
+  .bend_answer_case``, as in-process); in stateful chains the link's item stays when it fits.
 
 The live driver (``tests/live/schemathesis_live.py``) writes the demo identifiers to the JSON
 file named by ``LIVE_FUZZ_CONTEXT``; the hooks write the statuses they saw to ``LIVE_FUZZ_STATS``.
@@ -26,6 +29,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -33,15 +37,18 @@ from typing import Any
 import schemathesis
 from schemathesis.generation.meta import TestPhase
 
-from tests.fuzz_rules import World, bend_positive_body
+from tests.fuzz_rules import CandidateItem, World, bend_answer_case, bend_positive_body
 
 CONTEXT: dict[str, Any] = json.loads(Path(os.environ["LIVE_FUZZ_CONTEXT"]).read_text())
 OWN: World = CONTEXT["own"]
 FOREIGN: World = CONTEXT["foreign"]
 ROLE = os.environ.get("LIVE_FUZZ_ROLE", "unknown")
+# The fuzzing candidate's items (uuid, kind, number of choices), from the driver's start.
+CANDIDATE_ITEMS: list[CandidateItem] = CONTEXT["candidate"]["items"]
 
 CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 PANEL_PARAMETER = "interview_panel_uuid"
+ADD_CANDIDATES_PATH = "/api/panel/candidates/{interview_panel_uuid}/"
 # Own panels kept ready for reads, updates and deletes; refilled as deletes use them up.
 POOL_SIZE = 6
 # How often the hooks' own create is tried before the request keeps its generated UUID.
@@ -185,6 +192,10 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """Put real demo UUIDs into the request (see the module docstring for which and when)."""
     meta = case.meta
     phase = meta.phase.name if meta is not None else None
+    if "/interview/" in case.operation.path:
+        # The candidate's operations: only an answer's item and body need real data.
+        bend_answer_case(case, CANDIDATE_ITEMS)
+        return
     # Stateful chains carry the UUIDs their links resolved: leave paths and filters alone.
     if phase != TestPhase.STATEFUL:
         if PANEL_PARAMETER in (case.path_parameters or {}):
@@ -199,6 +210,22 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     bend_positive_body(case, OWN)
     if phase != TestPhase.STATEFUL:
         sometimes_name_a_stranger(case)
+    add_no_candidate_of_the_panel(case)
+
+
+def add_no_candidate_of_the_panel(case: Any) -> None:
+    """An add names candidates that no panel has: the candidates an inferred link takes from a
+    panel's response are on that panel already (400 "already assigned", a rule between the body
+    and the stored panel that the schema cannot state), and the demo world has no unassigned
+    candidate to spare. So the live add answers 404; tests/candidates add real ones."""
+    body = case.body
+    if case.method != "POST" or case.operation.path != ADD_CANDIDATES_PATH:
+        return
+    if isinstance(body, dict) and isinstance(body.get("candidate_uuids"), list):
+        body["candidate_uuids"] = [
+            str(uuid.uuid5(uuid.NAMESPACE_URL, f"{index}:{value}"))
+            for index, value in enumerate(body["candidate_uuids"])
+        ]
 
 
 @schemathesis.hook

@@ -1,12 +1,14 @@
-"""The Schemathesis CLI against a live example server, as HR and as a member (CI, item 19).
+"""The Schemathesis CLI against a live example server, as HR, as a member and as a candidate.
 
     python -m tests.live.schemathesis_live [--port N] [--max-examples 100] [--seed N]
 
 Creates a fresh database (SQLite in a temporary directory, or the database ``DATABASE_URL``
 names), runs ``seed_demo --json``, starts the example project under gunicorn (runserver when
 gunicorn is not installed) on 127.0.0.1, runs ``schemathesis run --checks all`` against
-``/api/schema/`` once per role with the hooks of ``tests/live/schemathesis_hooks.py``, checks
-that creates, updates and deletes really succeeded, stops the server, and exits non-zero on any
+``/api/schema/`` once per role with the hooks of ``tests/live/schemathesis_hooks.py`` (the staff
+operations as HR and as a member with a Bearer token, the candidate's as a candidate with an
+``X-Interview-Token`` of a panel open now, created through the API), checks that creates,
+updates, deletes and answers really succeeded, stops the server, and exits non-zero on any
 failure. See docs/openapi.md.
 """
 
@@ -29,9 +31,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from tests.fuzz_rules import QUESTIONS_PER_DIFFICULTY
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANAGE_PY = REPO_ROOT / "example_project" / "manage.py"
-ROLES = ("hr", "member")
+ROLES = ("hr", "member", "candidate")
+# The candidate's operations (one tag): fuzzed as the candidate only; a staff Bearer token gets
+# 401 there, which tests/test_fuzz.py checks in-process.
+CANDIDATE_TAG = "Interview"
+INTERVIEW = "/api/panel/interview/"
+ANSWER = INTERVIEW + "answers/{item_uuid}/"
 LIST = "/api/panel/get/"
 CREATE = "/api/panel/create/"
 READ = "/api/panel/get/{interview_panel_uuid}/"
@@ -55,6 +64,15 @@ MUST_REACH: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("POST", CREATE, 403),
         ("PATCH", UPDATE, 403),
         ("DELETE", DELETE, 403),
+    ),
+    # The driver started both candidates' attempts: a start resumes (200).
+    "candidate": (
+        ("GET", INTERVIEW, 200),
+        ("POST", INTERVIEW + "start/", 200),
+        ("GET", INTERVIEW + "attempt/", 200),
+        ("PUT", ANSWER, 200),
+        ("PUT", ANSWER, 400),
+        ("POST", INTERVIEW + "submit/", 200),
     ),
 }
 
@@ -187,17 +205,61 @@ def create_body(own: dict[str, Any], name: str) -> dict[str, Any]:
 
 def create_panels(base_url: str, token: str, body: dict[str, Any], count: int) -> list[str]:
     """Create ``count`` panels through the API; their UUIDs."""
-    uuids = []
-    for _ in range(count):
-        request = urllib.request.Request(
-            base_url + CREATE,
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            uuids.append(json.load(response)["data"]["uuid"])
-    return uuids
+    return [
+        post(base_url + CREATE, body, Authorization=f"Bearer {token}")["uuid"] for _ in range(count)
+    ]
+
+
+def post(url: str, body: dict[str, Any] | None, **headers: str) -> dict[str, Any]:
+    """POST ``body`` as JSON (none when None) with ``headers``; the answer's ``data``."""
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        method="POST",
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["data"]
+
+
+def candidate_context(base_url: str, hr_token: str, own: dict[str, Any]) -> dict[str, Any]:
+    """Two candidates of a panel of ``own`` that opened an hour ago, attempts started through
+    the API: the first is the fuzzing candidate (its items, for the answers' paths), the second
+    submits (so the first's attempt stays open for answers whatever the order of operations)."""
+    body = create_body(own, "Live fuzzing interview")
+    # Every question of each subtopic and difficulty: the demo bank has one of each kind there,
+    # so the set holds every kind, and every shape of answer has an item that takes it.
+    for distribution in body["question_distributions"]:
+        distribution.update(easy=QUESTIONS_PER_DIFFICULTY, medium=QUESTIONS_PER_DIFFICULTY)
+        distribution.update(hard=QUESTIONS_PER_DIFFICULTY)
+    body["total_number_of_questions"] = 3 * QUESTIONS_PER_DIFFICULTY * len(own["pairs"])
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
+    body["start_datetime"] = start.isoformat().replace("+00:00", "Z")
+    body["end_datetime"] = (start + dt.timedelta(hours=9)).isoformat().replace("+00:00", "Z")
+    panel = post(base_url + CREATE, body, Authorization=f"Bearer {hr_token}")
+    tokens = [candidate["token"] for candidate in panel["candidates"][:2]]
+    attempts = [
+        post(base_url + INTERVIEW + "start/", None, **{"X-Interview-Token": token})
+        for token in tokens
+    ]
+    items = [
+        {"uuid": item["uuid"], "kind": item["kind"], "choices": len(item["choices"])}
+        for item in attempts[0]["items"]
+    ]
+    return {"token": tokens[0], "submit_token": tokens[1], "items": items}
+
+
+def candidate_config(context: dict[str, Any], path: Path) -> Path:
+    """A Schemathesis config that sends the candidate's token with every request, and the
+    second candidate's with the submit. Headers from the config count as explicit credentials
+    (the ignored-auth check then expects a 401 without them); a hook's would not."""
+    path.write_text(
+        f'headers = {{ "X-Interview-Token" = "{context["token"]}" }}\n\n'
+        "[[operations]]\n"
+        'include-operation-id = "interview_submit"\n'
+        f'headers = {{ "X-Interview-Token" = "{context["submit_token"]}" }}\n'
+    )
+    return path
 
 
 def build_context(summary: dict[str, Any], base_url: str) -> dict[str, Any]:
@@ -219,26 +281,35 @@ def build_context(summary: dict[str, Any], base_url: str) -> dict[str, Any]:
         "foreign_panels": create_panels(
             base_url, globex["users"]["hr"]["token"], create_body(foreign, "Globex panel"), 3
         ),
+        "candidate": candidate_context(base_url, acme["users"]["hr"]["token"], own),
     }
 
 
 def run_schemathesis(
     role: str, token: str, args: argparse.Namespace, env: dict[str, str], work: Path
 ) -> tuple[int, list[list[Any]]]:
-    """One ``schemathesis run`` as ``role``: its exit code and the statuses the hooks saw."""
+    """One ``schemathesis run`` as ``role``: its exit code and the statuses the hooks saw.
+
+    Staff roles send ``token`` as a Bearer token to the staff operations; the candidate role
+    sends the tokens of ``candidate_config`` to the candidate's operations."""
     stats = work / f"stats-{role}.json"
+    if role == "candidate":
+        context = json.loads((work / "context.json").read_text())["candidate"]
+        config = candidate_config(context, work / "schemathesis-candidate.toml")
+        credentials = ["--config-file", str(config), "run", f"{args.base_url}/api/schema/"]
+        credentials += ["--include-tag", CANDIDATE_TAG]
+    else:
+        credentials = ["run", f"{args.base_url}/api/schema/", "--exclude-tag", CANDIDATE_TAG]
+        credentials += ["--header", f"Authorization: Bearer {token}"]
     command = [
         sys.executable,
         "-m",
         "schemathesis.cli",
-        "run",
-        f"{args.base_url}/api/schema/",
+        *credentials,
         "--checks",
         "all",
         "--max-examples",
         str(args.max_examples),
-        "--header",
-        f"Authorization: Bearer {token}",
         "--seed",
         str(args.seed),
         "--workers",
@@ -253,7 +324,8 @@ def run_schemathesis(
         str(args.report_dir / f"junit-{role}.xml"),
         "--no-color",
     ]
-    log(f"as {role}: {' '.join(command[3:])}".replace(token, "<token>"))
+    shown = " ".join(command[3:])
+    log(f"as {role}: {shown.replace(token, '<token>') if token else shown}")
     run_env = {
         **env,
         "SCHEMATHESIS_HOOKS": "tests.live.schemathesis_hooks",
@@ -329,7 +401,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--phases", default="examples,coverage,fuzzing,stateful", help="schemathesis --phases"
     )
-    parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated: hr,member")
+    parser.add_argument(
+        "--roles", default=",".join(ROLES), help="comma-separated: hr,member,candidate"
+    )
     parser.add_argument(
         "--report-dir",
         type=Path,
@@ -360,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
             (work / "context.json").write_text(json.dumps(build_context(summary, args.base_url)))
             users = summary["organizations"][0]["users"]
             for role in args.roles.split(","):
-                code, rows = run_schemathesis(role, users[role]["token"], args, env, work)
+                token = users[role]["token"] if role in users else ""
+                code, rows = run_schemathesis(role, token, args, env, work)
                 print_statuses(role, rows)
                 if code:
                     failures.append(f"schemathesis as {role} exited {code}")

@@ -23,5 +23,12 @@ LOGGING = {
 # their own in tests/test_throttling.py) would answer most of them 429 and hide what is under test.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"interview_panels_read": None, "interview_panels_write": None},
+    "DEFAULT_THROTTLE_RATES": {
+        "interview_panels_read": None,
+        "interview_panels_write": None,
+        # The candidate's: refused tokens per address (Schemathesis' ignored-auth check sends
+        # invalid ones) and requests per token.
+        "interview_panels_token": None,
+        "interview_panels_candidate": None,
+    },
 }

@@ -14,14 +14,17 @@ from django.contrib import admin
 from django.db.models import Model
 
 from ..models import (
+    Attempt,
     Candidate,
     Category,
     InterviewPanel,
+    ItemReview,
     Membership,
     Organization,
     PanelCandidate,
     Question,
     QuestionDistribution,
+    QuestionExposure,
     RubricDimension,
     Subtopic,
     Topic,
@@ -34,6 +37,7 @@ from .bank import (
     TopicAdmin,
 )
 from .base import APP_LABEL
+from .interviews import AttemptAdmin, ItemReviewAdmin, QuestionExposureAdmin
 from .organizations import CandidateAdmin, MembershipAdmin, OrganizationAdmin
 from .panels import InterviewPanelAdmin, PanelCandidateAdmin, QuestionDistributionAdmin
 
@@ -67,6 +71,9 @@ def register(site: admin.AdminSite) -> None:
         (InterviewPanel, InterviewPanelAdmin),
         (QuestionDistribution, QuestionDistributionAdmin),
         (PanelCandidate, PanelCandidateAdmin),
+        (Attempt, AttemptAdmin),
+        (ItemReview, ItemReviewAdmin),
+        (QuestionExposure, QuestionExposureAdmin),
     ]
     if not Organization._meta.swapped:
         model_admins.append((Organization, OrganizationAdmin))

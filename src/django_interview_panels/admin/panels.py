@@ -28,18 +28,34 @@ class PanelCandidateForm(forms.ModelForm):
     """
 
     class Meta:
-        help_texts = {"token_expires_at": _("Leave empty to expire when the panel ends.")}
+        help_texts = {
+            "token_expires_at": _(
+                "Leave empty to expire at the candidate's end: their own window's end, or the "
+                "panel's."
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "token_expires_at" in self.fields:
             self.fields["token_expires_at"].required = False
+        if "candidate" in self.fields and self.instance.erased_at is not None:
+            # An erased assignment has no candidate any more (that is the erasure); every
+            # other one needs one (the model's field is not blank).
+            self.fields["candidate"].required = False
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if "token_expires_at" in self.fields and not cleaned.get("token_expires_at"):
-            # Without a panel end the panel's own form is invalid and nothing is saved.
-            end = getattr(cleaned.get("panel"), "end_datetime", None)
+            # The candidate's effective end: a removed one's token stays expired, an own window
+            # end wins over the panel's. Without a panel end the panel's own form is invalid and
+            # nothing is saved.
+            instance = self.instance
+            end = (
+                instance.removed_at
+                or instance.window_ends_at
+                or getattr(cleaned.get("panel"), "end_datetime", None)
+            )
             if end is not None:
                 cleaned["token_expires_at"] = end
         return cleaned
@@ -133,17 +149,30 @@ class InterviewPanelAdmin(ForeignRelationsMixin, admin.ModelAdmin):
             obj.deleted_at = timezone.now()
         elif not obj.is_deleted:
             obj.deleted_at = None
+        if change and {"end_datetime", "time_limit_minutes"} & set(form.changed_data):
+            # As the API's update: an attempt whose time was up stays closed whatever the new
+            # end or limit says. The admin's view runs in a transaction: the panel's row lock,
+            # then each overdue attempt's, with the stored end and limit.
+            from ..interviews.services import close_overdue_attempts_of
+
+            stored = InterviewPanel.objects.select_for_update().filter(pk=obj.pk).first()
+            if stored is not None:
+                close_overdue_attempts_of(stored, timezone.now())
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # Tokens expire when the panel ends (as the API's update does): move the expiries that
-        # followed the old end, and leave any set by hand in the same request alone.
+        # Tokens expire when the candidate's access ends (as the API's update does): move the
+        # expiries that followed the old end (no window end of their own, not removed), and
+        # leave any set by hand in the same request alone.
         old_end = form.initial.get("end_datetime")
         if change and old_end is not None and "end_datetime" in form.changed_data:
-            PanelCandidate.objects.filter(panel=form.instance, token_expires_at=old_end).update(
-                token_expires_at=form.instance.end_datetime
-            )
+            PanelCandidate.objects.filter(
+                panel=form.instance,
+                token_expires_at=old_end,
+                window_ends_at__isnull=True,
+                removed_at__isnull=True,
+            ).update(token_expires_at=form.instance.end_datetime)
 
     @admin.action(description=_("Mark selected panels as deleted"))
     def soft_delete(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -196,4 +225,8 @@ class PanelCandidateAdmin(ForeignRelationsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("token valid"), boolean=True)
     def token_valid(self, obj: PanelCandidate) -> bool:
-        return obj.token_expires_at > timezone.now() and not obj.panel.is_deleted
+        return (
+            obj.removed_at is None
+            and obj.token_expires_at > timezone.now()
+            and not obj.panel.is_deleted
+        )

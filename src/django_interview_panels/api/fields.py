@@ -346,6 +346,12 @@ class BoundedListField(BoundedListMixin, serializers.ListField):
         return self.child.run_validation(item)
 
 
+class UniqueItemsListField(BoundedListField):
+    """A list whose values must all differ (``candidate_uuids``); the serializer names the ones
+    repeated, and OpenAPI says ``uniqueItems`` (api/schema.py), so that clients and fuzzers know a
+    repeat is invalid."""
+
+
 class BoundedListSerializer(BoundedListMixin, serializers.ListSerializer):
     """A list of nested objects. List errors are messages under the field's name (DRF nests them
     under ``non_field_errors``), element errors are keyed by index whatever the host's

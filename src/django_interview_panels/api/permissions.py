@@ -1,4 +1,5 @@
-"""Who may call what: organization membership for reads, manager roles for writes.
+"""Who may call what: organization membership for reads, manager roles for writes, manager and
+reviewer roles for reviews and results.
 
 The organization and role come from the resolvers configured in ``INTERVIEW_PANELS``, asked once
 per request.
@@ -30,6 +31,13 @@ class Actor:
     @property
     def is_manager(self) -> bool:
         return self.role is not None and self.role in app_settings.MANAGER_ROLES
+
+    @property
+    def is_reviewer(self) -> bool:
+        """A manager, or a role the host names in ``REVIEWER_ROLES``."""
+        return self.is_manager or (
+            self.role is not None and self.role in app_settings.REVIEWER_ROLES
+        )
 
 
 def get_actor(request: Request) -> Actor:
@@ -69,4 +77,19 @@ class IsOrganizationManager(IsOrganizationMember):
         if not actor.is_manager:
             roles = " or ".join(str(role) for role in app_settings.MANAGER_ROLES)
             raise PermissionDenied(_("User is not %(roles)s") % {"roles": roles})
+        return True
+
+
+class IsReviewer(IsOrganizationMember):
+    """A member whose role is one of ``MANAGER_ROLES`` or ``REVIEWER_ROLES``: may review answers
+    and read results."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        actor = get_actor(request)
+        if actor.role is None:
+            raise PermissionDenied(_("User must have a role"))
+        if not actor.is_reviewer:
+            raise PermissionDenied(_("User may not review answers"))
         return True

@@ -5,7 +5,8 @@ same compact UTF-8 for the types the API renders (str, int, bool, None, list, di
 anything it would write differently it hands over to DRF: datetimes, dates and times go through
 DRF's encoder (``default``); an indented response, non-default ``UNICODE_JSON``/``COMPACT_JSON``,
 non-string keys or any value orjson refuses are rendered by DRF itself. Floats could differ in
-exponent notation; the API renders none.
+exponent notation, which both use only below 1e-4 and from 1e16 on: the floats the API renders
+(points with four decimals, shares and means of reviews and results) lie between.
 """
 
 from __future__ import annotations

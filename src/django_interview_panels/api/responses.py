@@ -42,10 +42,16 @@ RETRYABLE_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
 # SQLite's primary result codes for the same: SQLITE_BUSY (another connection holds the write
 # lock beyond the busy timeout) and SQLITE_LOCKED (a conflict within a shared cache).
 RETRYABLE_SQLITE_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+# MariaDB's and MySQL's error numbers for the same (mysqlclient): a lock wait that gave up
+# (ER_LOCK_WAIT_TIMEOUT, also NOWAIT on MariaDB), a deadlock (ER_LOCK_DEADLOCK), a row changed
+# since a snapshot read it (ER_CHECKREAD) and MySQL 8's NOWAIT (ER_LOCK_NOWAIT).
+RETRYABLE_MYSQL_CODES = frozenset({1205, 1213, 1020, 3572})
 UNIQUE_VIOLATION_SQLSTATE = "23505"
 UNIQUE_SQLITE_CODES = frozenset(
     {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}
 )
+# ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME, ER_DUP_KEY.
+UNIQUE_MYSQL_CODES = frozenset({1062, 1586, 1022})
 
 
 def success(message: Any, data: Any = None, status_code: int = status.HTTP_200_OK) -> Response:
@@ -93,7 +99,7 @@ def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Respo
 def is_unique_violation(exc: IntegrityError) -> bool:
     """Whether the database refused a duplicate (the only integrity error a retry can cure)."""
     cause = exc.__cause__
-    if _sqlstate(cause) == UNIQUE_VIOLATION_SQLSTATE:
+    if _sqlstate(cause) == UNIQUE_VIOLATION_SQLSTATE or _mysql_code(cause) in UNIQUE_MYSQL_CODES:
         return True
     return getattr(cause, "sqlite_errorcode", None) in UNIQUE_SQLITE_CODES
 
@@ -101,7 +107,7 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 def is_retryable(exc: OperationalError) -> bool:
     """Whether the database gave up on a lock or a serialization conflict (retry may succeed)."""
     cause = exc.__cause__
-    if _sqlstate(cause) in RETRYABLE_SQLSTATES:
+    if _sqlstate(cause) in RETRYABLE_SQLSTATES or _mysql_code(cause) in RETRYABLE_MYSQL_CODES:
         return True
     code = getattr(cause, "sqlite_errorcode", None)
     # Extended result codes carry the primary code in their low byte.
@@ -112,6 +118,14 @@ def _sqlstate(cause: BaseException | None) -> str | None:
     """The SQLSTATE of a PostgreSQL driver error: ``sqlstate`` on psycopg 3, ``pgcode`` on
     psycopg2 (both supported by Django 5.2)."""
     return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+
+
+def _mysql_code(cause: BaseException | None) -> int | None:
+    """The error number of a MariaDB/MySQL driver error (mysqlclient: the first argument)."""
+    if cause is None or not type(cause).__module__.startswith("MySQLdb"):
+        return None
+    code = cause.args[0] if cause.args else None
+    return code if isinstance(code, int) else None
 
 
 def _error_response(message: Any, status_code: int) -> Response:

@@ -23,7 +23,12 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from .fields import MAX_DATETIME_LENGTH, AwareDateTimeField, BoundedListSerializer
+from .fields import (
+    MAX_DATETIME_LENGTH,
+    AwareDateTimeField,
+    BoundedListSerializer,
+    UniqueItemsListField,
+)
 
 # ``urls.app_name``; a mount under this instance namespace keeps the documented operationIds.
 APP_NAMESPACE = "interview_panels"
@@ -98,6 +103,8 @@ class LinkedAutoSchema(AutoSchema):
         super()._insert_field_validators(field, schema)
         if isinstance(field, AwareDateTimeField):
             schema["maxLength"] = MAX_DATETIME_LENGTH
+        if isinstance(field, UniqueItemsListField):
+            schema["uniqueItems"] = True
         # drf-spectacular writes a blank-allowed string with a pattern as `oneOf: [it, ""]`; when
         # the pattern itself accepts "" both branches match "" and oneOf refuses it: one schema.
         branches = schema.get("oneOf")
@@ -253,6 +260,31 @@ RETRY_AFTER_HEADER = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Seconds to wait before retrying.",
     response=[429, 503],
+)
+
+# The path parameters of one panel and of one of its candidates, and their 404s: one place for
+# the panel, candidate-management and results operations.
+PANEL_UUID_PATH = OpenApiParameter(
+    "interview_panel_uuid",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="UUID of the interview panel",
+)
+CANDIDATE_UUID_PATH = OpenApiParameter(
+    "candidate_uuid",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="UUID of the candidate (`candidate_uuid` of the panel responses)",
+)
+PANEL_NOT_FOUND = error_response(
+    "Not found, deleted, or not in the caller's organization",
+    "Interview panel not found",
+    {"interview_panel_uuid": ["Interview panel not found"]},
+)
+CANDIDATE_NOT_FOUND = error_response(
+    "The panel (not found, deleted, or another organization's), or the candidate on it",
+    "Candidate not found",
+    {"candidate_uuid": ["Candidate not found"]},
 )
 
 

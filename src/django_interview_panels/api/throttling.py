@@ -35,8 +35,14 @@ class APIRateThrottle(ScopedRateThrottle):
         return super(ScopedRateThrottle, self).allow_request(request, view)
 
     def get_rate(self) -> str | None:
-        # Read at request time, not import time, so overridden settings take effect.
-        host_rates = api_settings.DEFAULT_THROTTLE_RATES or {}
-        if self.scope in host_rates:
-            return host_rates[self.scope]
-        return (app_settings.THROTTLE_RATES or {}).get(self.scope)
+        return scope_rate(self.scope)
+
+
+def scope_rate(scope: str) -> str | None:
+    """The rate of one of the app's scopes: the host's ``DEFAULT_THROTTLE_RATES`` entry if it
+    has one (None included), else ``THROTTLE_RATES``'. Read per request, not at import, so
+    overridden settings take effect."""
+    host_rates = api_settings.DEFAULT_THROTTLE_RATES or {}
+    if scope in host_rates:
+        return host_rates[scope]
+    return (app_settings.THROTTLE_RATES or {}).get(scope)

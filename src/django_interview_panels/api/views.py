@@ -19,14 +19,10 @@ from .schema import LinkedAutoSchema
 from .throttling import APIRateThrottle
 
 
-class OrganizationAPIView(APIView):
-    """Base of the staff endpoints: the caller's organization and role, the error envelope.
+class EnvelopeAPIView(APIView):
+    """What every endpoint of the app pins, whoever calls it: JSON both ways, the envelope and
+    its error handler, no versioning or metadata (docs/api.md lists each setting)."""
 
-    Authentication and throttling come from the host's DRF settings; everything else that
-    shapes a response is pinned here (docs/api.md lists each setting).
-    """
-
-    permission_classes = [IsOrganizationMember]
     # The contract is JSON both ways, whatever the host's DRF defaults: no format suffixes,
     # no ?format=, no Accept-driven 406, so the order of checks in docs/api.md holds.
     parser_classes = [JSONParser]
@@ -48,10 +44,6 @@ class OrganizationAPIView(APIView):
 
     def get_exception_handler(self) -> Any:
         return envelope_exception_handler
-
-    def get_throttles(self) -> list[Any]:
-        # The host's throttles, then the app's read and write scopes (throttling.py).
-        return [*super().get_throttles(), APIRateThrottle()]
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ValidationError):
@@ -78,6 +70,20 @@ class OrganizationAPIView(APIView):
         methods = self.allowed_methods
         message = _("Allowed methods: %(methods)s") % {"methods": ", ".join(methods)}
         return success(message, {"allowed_methods": methods})
+
+
+class OrganizationAPIView(EnvelopeAPIView):
+    """Base of the staff endpoints: the caller's organization and role, the error envelope.
+
+    Authentication and throttling come from the host's DRF settings; everything else that
+    shapes a response is pinned by ``EnvelopeAPIView``.
+    """
+
+    permission_classes = [IsOrganizationMember]
+
+    def get_throttles(self) -> list[Any]:
+        # The host's throttles, then the app's read and write scopes (throttling.py).
+        return [*super().get_throttles(), APIRateThrottle()]
 
     def get_authenticate_header(self, request: Request) -> str:
         # Unauthenticated is 401 even when the host's first authenticator (e.g. sessions) has no

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..api.exceptions import NotFoundError, RuleViolation
+from ..locking import lock_of
 from ..models import (
     Category,
     InterviewPanel,
@@ -123,7 +124,9 @@ def visible_parent(model: type[Model], organization: Any, value: uuid.UUID, fiel
 
     A missing entry and another organization's are the same 404, keyed by request ``field``.
     """
-    found = model.objects.visible_to(organization).select_for_update().filter(uuid=value).first()
+    # Locked by primary key on MariaDB/MySQL: a lookup locking the UUID index's entry first
+    # would deadlock with a delete of the entry (django_interview_panels/locking.py).
+    found = lock_of(model.objects.visible_to(organization).filter(uuid=value), "self").first()
     if found is None:
         message = str(NOT_FOUND_MESSAGES[model])
         raise NotFoundError(message, {field: [message]})
@@ -239,10 +242,9 @@ def check_rubric_weights(organization: Any, weights: dict[str, int]) -> None:
     # question that names it.
     found = {
         str(value)
-        for value in RubricDimension.objects.visible_to(organization)
-        .select_for_update()
-        .filter(uuid__in=list(weights))
-        .values_list("uuid", flat=True)
+        for value in lock_of(
+            RubricDimension.objects.visible_to(organization).filter(uuid__in=list(weights)), "self"
+        ).values_list("uuid", flat=True)
     }
     missing = [key for key in weights if key not in found]
     if missing:

@@ -19,6 +19,14 @@ from .bank import (
     Subtopic,
     Topic,
 )
+from .interviews import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    ItemReview,
+    ItemStatus,
+    QuestionExposure,
+)
 from .organizations import (
     AbstractCandidate,
     AbstractOrganization,
@@ -30,23 +38,30 @@ from .organizations import (
     get_candidate_model,
     get_organization_model,
 )
-from .panels import InterviewPanel, PanelCandidate, QuestionDistribution
+from .panels import MAX_TIME_LIMIT_MINUTES, InterviewPanel, PanelCandidate, QuestionDistribution
 
 __all__ = [
     "CHOICE_KINDS",
+    "MAX_TIME_LIMIT_MINUTES",
     "AbstractCandidate",
     "AbstractOrganization",
+    "Attempt",
+    "AttemptItem",
+    "AttemptState",
     "BankEntry",
     "Candidate",
     "Category",
     "Difficulty",
     "InterviewPanel",
+    "ItemReview",
+    "ItemStatus",
     "Membership",
     "Organization",
     "PanelCandidate",
     "PublicIdModel",
     "Question",
     "QuestionDistribution",
+    "QuestionExposure",
     "QuestionKind",
     "QuestionVersion",
     "Role",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +15,9 @@ from ..querysets import PanelCandidateQuerySet, PanelQuerySet
 from ..tokens import new_token
 from .bank import Category, Subtopic, Topic
 from .organizations import PublicIdModel
+
+# A week: longer is not one sitting of an interview.
+MAX_TIME_LIMIT_MINUTES = 10_080
 
 
 class InterviewPanel(PublicIdModel):
@@ -28,6 +34,13 @@ class InterviewPanel(PublicIdModel):
     total_number_of_questions = models.PositiveIntegerField(_("total number of questions"))
     start_datetime = models.DateTimeField(_("start"))
     end_datetime = models.DateTimeField(_("end"))
+    # An extension of the spec: minutes a candidate has from their start (None: until the end).
+    time_limit_minutes = models.PositiveIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIME_LIMIT_MINUTES)],
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
     )
@@ -149,17 +162,39 @@ class PanelCandidate(PublicIdModel):
         related_name="candidates",
         verbose_name=_("interview panel"),
     )
+    # Null once the candidate's personal data has been erased from the panel (``erased_at``): the
+    # answers and scores stay, de-identified (docs/candidates.md "Erasure"). Not blank: a form
+    # (the admin's) requires a candidate; the admin's form lets an erased row keep none.
     candidate = models.ForeignKey(
         CANDIDATE_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
+        null=True,
         verbose_name=_("candidate"),
     )
     token = models.CharField(
         _("token"), max_length=128, unique=True, editable=False, default=new_token
     )
+    # Always the candidate's effective end: ``window_ends_at`` when set, else the panel's end.
+    # A removed or erased candidate's token is expired (set to the removal time).
     token_expires_at = models.DateTimeField(_("token expires at"))
     score = models.IntegerField(_("score"), default=0)
+    # Per-candidate access (docs/candidates.md "Access"): a window of the candidate's own within
+    # which an attempt may start (either bound falls back to the panel's), and accommodations
+    # that lengthen the panel's time limit: limit x multiplier + extra minutes.
+    window_starts_at = models.DateTimeField(_("window starts at"), null=True, blank=True)
+    window_ends_at = models.DateTimeField(_("window ends at"), null=True, blank=True)
+    extra_minutes = models.PositiveIntegerField(_("extra minutes"), default=0)
+    time_multiplier = models.DecimalField(
+        _("time multiplier"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    # Invitations sent through the API's resend endpoint (the first one is the host's business).
+    invitations_sent = models.PositiveIntegerField(_("invitations sent"), default=0)
+    last_invited_at = models.DateTimeField(_("last invited at"), null=True, blank=True)
+    # Set when a manager removes the candidate: the token stops working, the record stays.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    # Set when the candidate's personal data was erased (implies removed).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     objects = PanelCandidateQuerySet.as_manager()
 

@@ -64,7 +64,7 @@ class PanelFilterSet(django_filters.FilterSet):
     )
     candidate = CanonicalUUIDFilter(
         method="filter_candidate",
-        help_text=_("Panels to which the candidate with this UUID is assigned."),
+        help_text=_("Panels to which the candidate with this UUID is assigned (not removed)."),
     )
     ordering = django_filters.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS],
@@ -91,8 +91,10 @@ class PanelFilterSet(django_filters.FilterSet):
     def filter_candidate(self, queryset: PanelQuerySet, name: str, value: Any) -> PanelQuerySet:
         # One assignment per (panel, candidate) and a unique candidate UUID: the join cannot
         # repeat a panel.
+        # A removed candidate is no longer the panel's (as in the panel responses); one filter()
+        # call, so both conditions apply to the same assignment.
         lookup = f"candidates__candidate__{app_settings.CANDIDATE_UUID_FIELD}"
-        return queryset.filter(**{lookup: value})
+        return queryset.filter(**{lookup: value, "candidates__removed_at__isnull": True})
 
     def order(self, queryset: PanelQuerySet, name: str, value: str) -> PanelQuerySet:
         return queryset.order_by(*ORDERINGS[value])

@@ -166,7 +166,9 @@ def fetch(panels: QuerySet) -> PanelRows:
             ]
         return (
             PanelCandidate.objects.using(database)
-            .filter(panel_id__in=ids)
+            # Removed candidates (erased ones too) are managed under candidates/ only
+            # (docs/candidates.md); results keep their rows.
+            .filter(panel_id__in=ids, removed_at__isnull=True)
             .order_by("id")
             .values_list(
                 "panel_id",

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from ..api.fields import MAX_DATETIME_LENGTH, MAX_NAME_LENGTH
 from ..api.schema import (
     LINKS,
+    PANEL_UUID_PATH,
     RETRY_AFTER_HEADER,
     PaginationSerializer,
     error_response,
@@ -240,12 +241,6 @@ PAGINATION_EXAMPLE = {
     "previous": None,
 }
 
-PANEL_UUID_PARAMETER = OpenApiParameter(
-    "interview_panel_uuid",
-    OpenApiTypes.UUID,
-    OpenApiParameter.PATH,
-    description="UUID of the interview panel",
-)
 
 create_schema = extend_schema(
     operation_id="panel_create",
@@ -310,7 +305,7 @@ retrieve_schema = extend_schema(
         "the caller is Admin or HR."
     ),
     tags=[TAG],
-    parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
+    parameters=[PANEL_UUID_PATH, RETRY_AFTER_HEADER],
     responses={
         200: success_response(
             "PanelResponse",
@@ -343,7 +338,7 @@ def update_schema(operation_id: str) -> Any:
             "Admin or HR only."
         ),
         tags=[TAG],
-        parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
+        parameters=[PANEL_UUID_PATH, RETRY_AFTER_HEADER],
         request=PanelUpdateSerializer,
         examples=[
             OpenApiExample("Update request", value=UPDATE_REQUEST_EXAMPLE, request_only=True)
@@ -363,7 +358,7 @@ delete_schema = extend_schema(
         "stop being valid. Admin or HR only."
     ),
     tags=[TAG],
-    parameters=[PANEL_UUID_PARAMETER, RETRY_AFTER_HEADER],
+    parameters=[PANEL_UUID_PATH, RETRY_AFTER_HEADER],
     responses={
         200: success_response(
             "PanelDeletedResponse", "Interview panel deleted successfully", None, None

@@ -15,9 +15,9 @@ from rest_framework import serializers
 from ..api.fields import (
     MAX_DB_INT,
     AwareDateTimeField,
-    BoundedListField,
     StrictIntegerField,
     StrictUUIDField,
+    UniqueItemsListField,
     capped_messages,
     description_field,
     name_field,
@@ -25,7 +25,7 @@ from ..api.fields import (
 )
 from ..bank.serializers import distributions_field, repeated_subtopic_errors
 from ..conf import app_settings
-from ..models import Difficulty
+from ..models import MAX_TIME_LIMIT_MINUTES, Difficulty
 
 
 def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, list[str]]:
@@ -37,13 +37,37 @@ def schedule_errors(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> d
     return {}
 
 
-def _candidates_field() -> serializers.ListField:
+def time_limit_field() -> serializers.IntegerField:
+    """``time_limit_minutes``: an extension of the spec (docs/interviews.md); null for none."""
+    return StrictIntegerField(
+        min_value=1, max_value=MAX_TIME_LIMIT_MINUTES, required=False, allow_null=True
+    )
+
+
+def candidates_field(*, required: bool = False) -> serializers.ListField:
+    """``candidate_uuids``: of a create (optional, may be empty) and of an add (``required``:
+    at least one). The caps come from settings: build it per serializer (``get_fields``)."""
     # ListField turns max_length into a MaxLengthValidator, which OpenAPI shows as maxItems.
-    return BoundedListField(
+    if required:
+        return UniqueItemsListField(
+            child=StrictUUIDField(),
+            allow_empty=False,
+            min_length=1,
+            max_length=app_settings.MAX_CANDIDATES_PER_PANEL,
+        )
+    return UniqueItemsListField(
         child=StrictUUIDField(),
         required=False,
         default=list,
         max_length=app_settings.MAX_CANDIDATES_PER_PANEL,
+    )
+
+
+def repeated_candidate_errors(uuids: list[Any]) -> list[str]:
+    """The messages for candidates listed more than once (empty when none is)."""
+    return capped_messages(
+        str(_("Candidate %(uuid)s is listed more than once.") % {"uuid": u})
+        for u in repeated_values(uuids)
     )
 
 
@@ -57,7 +81,8 @@ class PanelCreateSerializer(serializers.Serializer):
     end_datetime = AwareDateTimeField()
     category_uuid = StrictUUIDField()
     question_distributions = distributions_field()
-    candidate_uuids = _candidates_field()
+    candidate_uuids = candidates_field()
+    time_limit_minutes = time_limit_field()
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # Rebuilt per serializer: the caps come from settings, so a changed setting applies at
@@ -65,7 +90,7 @@ class PanelCreateSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["description"] = description_field(default="")
         fields["question_distributions"] = distributions_field()
-        fields["candidate_uuids"] = _candidates_field()
+        fields["candidate_uuids"] = candidates_field()
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -88,24 +113,22 @@ class PanelCreateSerializer(serializers.Serializer):
         if repeated_subtopics:
             errors["question_distributions"] = repeated_subtopics
 
-        repeated_candidates = repeated_values(attrs["candidate_uuids"])
+        repeated_candidates = repeated_candidate_errors(attrs["candidate_uuids"])
         if repeated_candidates:
-            errors["candidate_uuids"] = capped_messages(
-                str(_("Candidate %(uuid)s is listed more than once.") % {"uuid": u})
-                for u in repeated_candidates
-            )
+            errors["candidate_uuids"] = repeated_candidates
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
 
 class PanelUpdateSerializer(serializers.Serializer):
-    """An update request: any of the four updatable fields; all others are ignored."""
+    """An update request: any of the updatable fields; all others are ignored."""
 
     name = name_field(required=False)
     description = description_field()
     start_datetime = AwareDateTimeField(required=False)
     end_datetime = AwareDateTimeField(required=False)
+    time_limit_minutes = time_limit_field()
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

@@ -6,11 +6,11 @@ Callers pass data a serializer has already validated for shape; the rules that n
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 import re
 import secrets
 import uuid
-from functools import partial
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..api.exceptions import PanelNotFound, RuleViolation
+from ..audit import audit, organization_uuid
 from ..bank import coverage
 from ..conf import app_settings
 from ..models import (
@@ -28,12 +29,11 @@ from ..models import (
     Subtopic,
     get_candidate_model,
 )
+from ..signals import candidate_added, send_on_commit
 from ..tokens import new_token
 from .serializers import schedule_errors
 
-logger = logging.getLogger("django_interview_panels")
-
-UPDATABLE_FIELDS = ("name", "description", "start_datetime", "end_datetime")
+UPDATABLE_FIELDS = ("name", "description", "start_datetime", "end_datetime", "time_limit_minutes")
 # What new_token() can produce, up to the column's length. Anything else (NUL bytes, lone
 # surrogates) could not even be sent to the database: the driver would raise.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,128}")
@@ -54,6 +54,7 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
             total_number_of_questions=data["total_number_of_questions"],
             start_datetime=data["start_datetime"],
             end_datetime=data["end_datetime"],
+            time_limit_minutes=data.get("time_limit_minutes"),
             category=category,
             created_by=created_by,
         )
@@ -69,19 +70,11 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
             )
             for d, subtopic in zip(data["question_distributions"], subtopics, strict=True)
         )
-        PanelCandidate.objects.bulk_create(
-            PanelCandidate(
-                panel_id=panel.pk,
-                candidate_id=candidate_id,
-                token=new_token(),
-                token_expires_at=panel.end_datetime,
-            )
-            for candidate_id in candidate_ids
-        )
-    _audit(
+        assign_candidates(panel=panel, candidate_ids=candidate_ids, actor=created_by)
+    audit(
         "interview panel created: panel=%s organization=%s user=%s candidates=%d",
         panel.uuid,
-        _organization_uuid(organization),
+        organization_uuid(organization),
         getattr(created_by, "pk", None),
         len(candidate_ids),
     )
@@ -91,7 +84,8 @@ def create_panel(*, organization: Any, created_by: Any, data: dict[str, Any]) ->
 def update_panel(
     *, organization: Any, panel_uuid: uuid.UUID, data: dict[str, Any], user: Any = None
 ) -> InterviewPanel:
-    """Apply a partial update of the updatable fields; token expiry follows ``end_datetime``."""
+    """Apply a partial update of the updatable fields; the token expiry of every candidate
+    without a window end of their own follows ``end_datetime``."""
     with transaction.atomic():
         # The row lock serialises concurrent updates and deletes of the same panel.
         panel = (
@@ -110,24 +104,65 @@ def update_panel(
         changes = {field: data[field] for field in UPDATABLE_FIELDS if field in data}
         start = changes.get("start_datetime", panel.start_datetime)
         end = changes.get("end_datetime", panel.end_datetime)
-        errors = schedule_errors(start, end, now)
+        errors = schedule_errors(start, end, now) or own_window_errors(panel, start, end)
         if errors:
             raise RuleViolation(_("Invalid request data"), errors)
 
         end_moved = end != panel.end_datetime
+        if end_moved or (
+            "time_limit_minutes" in changes
+            and changes["time_limit_minutes"] != panel.time_limit_minutes
+        ):
+            # An attempt whose time was up stays closed whatever the new schedule says: its
+            # close is stored first, from the stored end and limit (panel lock, then attempt).
+            from ..interviews.services import close_overdue_attempts_of
+
+            close_overdue_attempts_of(panel, now)
         for field, value in changes.items():
             setattr(panel, field, value)
         panel.save(update_fields=[*changes, "updated_at"])
         if end_moved:
-            PanelCandidate.objects.filter(panel=panel).update(token_expires_at=end)
-    _audit(
+            # Only the tokens that follow the panel's end: a candidate's own window end stays,
+            # and a removed candidate's token stays expired (docs/candidates-access.md).
+            from ..candidates.access import move_token_expiries
+
+            move_token_expiries(panel, end)
+    audit(
         "interview panel updated: panel=%s organization=%s user=%s fields=%s",
         panel.uuid,
-        _organization_uuid(organization),
+        organization_uuid(organization),
         getattr(user, "pk", None),
         ",".join(changes),
     )
     return panel
+
+
+def own_window_errors(
+    panel: InterviewPanel, start: dt.datetime, end: dt.datetime
+) -> dict[str, list[str]]:
+    """A new schedule of ``panel`` must leave every (not removed) candidate's own window
+    non-empty: a window start of their own before the panel's new end (when they follow that
+    end), a window end of their own after the panel's new start (when they follow that start).
+    Otherwise the candidate could never start, and nobody would be told. At most two queries,
+    only for a bound that moves."""
+    message = str(
+        _(
+            "A candidate's own window would end before it starts: change that candidate's "
+            "window (candidates/<panel>/<candidate>/access/) first."
+        )
+    )
+    current = PanelCandidate.objects.filter(panel_id=panel.pk, removed_at__isnull=True)
+    if (
+        end != panel.end_datetime
+        and current.filter(window_ends_at__isnull=True, window_starts_at__gte=end).exists()
+    ):
+        return {"end_datetime": [message]}
+    if (
+        start != panel.start_datetime
+        and current.filter(window_starts_at__isnull=True, window_ends_at__lte=start).exists()
+    ):
+        return {"start_datetime": [message]}
+    return {}
 
 
 def delete_panel(*, organization: Any, panel_uuid: uuid.UUID, user: Any = None) -> None:
@@ -140,23 +175,50 @@ def delete_panel(*, organization: Any, panel_uuid: uuid.UUID, user: Any = None) 
     )
     if not deleted:
         raise PanelNotFound()
-    _audit(
+    audit(
         "interview panel deleted: panel=%s organization=%s user=%s",
         panel_uuid,
-        _organization_uuid(organization),
+        organization_uuid(organization),
         getattr(user, "pk", None),
     )
 
 
-def _audit(message: str, *args: Any) -> None:
-    """Write an audit line once the write has committed (now, outside a transaction): a write
-    rolled back later, by the caller's transaction or at its commit, leaves no line."""
-    transaction.on_commit(partial(logger.info, message, *args))
+def assign_candidates(
+    *, panel: InterviewPanel, candidate_ids: Iterable[Any], actor: Any = None
+) -> list[PanelCandidate]:
+    """Assign candidates (primary keys, checked by the caller) to ``panel``: one assignment
+    each, with a fresh token valid until the panel's end, and ``candidate_added`` for each once
+    the transaction commits. The one way assignments are made: at create and when added later
+    (``candidates.services.add_candidates``)."""
+    with transaction.atomic():
+        # Foreign keys by id: the related-object checks per row add up over 1,000 candidates.
+        assignments = PanelCandidate.objects.bulk_create(
+            PanelCandidate(
+                panel_id=panel.pk,
+                candidate_id=candidate_id,
+                token=new_token(),
+                token_expires_at=panel.end_datetime,
+            )
+            for candidate_id in candidate_ids
+        )
+        for assignment in assignments:
+            assignment.panel = panel
+            send_on_commit(
+                candidate_added, PanelCandidate, assignment=assignment, panel=panel, actor=actor
+            )
+    return assignments
 
 
-def _organization_uuid(organization: Any) -> str:
-    # Audit lines name the organization as clients know it: by its public UUID.
-    return str(getattr(organization, app_settings.ORGANIZATION_UUID_FIELD))
+def missing_candidate_errors(
+    uuids: list[uuid.UUID], found: dict[uuid.UUID, Any]
+) -> dict[int, list[str]]:
+    """Per index of ``uuids``, the message for a candidate not among ``found`` (of the caller's
+    organization): the create's and the add's 404 alike."""
+    return {
+        index: [str(_("Candidate %(uuid)s not found.") % {"uuid": u})]
+        for index, u in enumerate(uuids)
+        if u not in found
+    }
 
 
 def find_assignment_by_token(token: str) -> PanelCandidate | None:
@@ -190,15 +252,11 @@ def _resolve_references(
     """
     distributions = data["question_distributions"]
     references = coverage.find_references(organization, data["category_uuid"], distributions)
-    candidates = _candidates_by_uuid(organization, data["candidate_uuids"])
+    candidates = candidates_by_uuid(organization, data["candidate_uuids"])
 
     # One 404 names every missing reference, the bank's and the candidates' alike.
     missing, kinds = dict(references.missing), list(references.missing_kinds)
-    candidate_errors = {
-        index: [str(_("Candidate %(uuid)s not found.") % {"uuid": u})]
-        for index, u in enumerate(data["candidate_uuids"])
-        if u not in candidates
-    }
+    candidate_errors = missing_candidate_errors(data["candidate_uuids"], candidates)
     if candidate_errors:
         missing["candidate_uuids"] = candidate_errors
         kinds.append(str(_("Candidate")))
@@ -212,7 +270,7 @@ def _resolve_references(
     )
 
 
-def _candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+def candidates_by_uuid(organization: Any, uuids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
     """Primary keys of the organization's candidates by UUID: all a create stores of them."""
     if not uuids:
         return {}

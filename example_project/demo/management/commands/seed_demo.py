@@ -28,8 +28,10 @@ from django_interview_panels.models import (
     Candidate,
     Category,
     Difficulty,
+    InterviewPanel,
     Membership,
     Organization,
+    PanelCandidate,
     Question,
     QuestionVersion,
     Role,
@@ -44,6 +46,11 @@ NO_ORGANIZATION_USERNAME = "no-org-user"
 BASE_URL = "http://127.0.0.1:8000"
 # example_project/manage.py, four levels up from this file.
 MANAGE_PY = Path(__file__).resolve().parents[3] / "manage.py"
+
+# The panel a demo candidate can take right away: open since the seed, for DEMO_PANEL_DAYS.
+DEMO_PANEL_NAME = "Demo interview (open now)"
+DEMO_PANEL_DAYS = 30
+DEMO_TIME_LIMIT_MINUTES = 30
 
 # Summary key and membership role of each seeded user; usernames are "<slug>-<key>".
 ROLES: tuple[tuple[str, str], ...] = (
@@ -114,6 +121,8 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
     Question,
     QuestionVersion,
     RubricDimension,
+    InterviewPanel,
+    PanelCandidate,
 )
 
 
@@ -239,6 +248,45 @@ def ensure_organization(spec: OrganizationSpec) -> Organization:
     return organization
 
 
+def ensure_demo_panel(organization: Organization) -> InterviewPanel:
+    """A panel of the global Python bank that is open now, for every candidate of
+    ``organization``: made through the API's service, again once the last one has ended."""
+    from django_interview_panels.panels import services as panel_services
+
+    now = timezone.now()
+    panel = (
+        InterviewPanel.objects.for_organization(organization)
+        .filter(name=DEMO_PANEL_NAME, start_datetime__lte=now, end_datetime__gt=now)
+        .first()
+    )
+    if panel is not None:
+        return panel
+    category = Category.objects.get(organization=None, name=GLOBAL_BANKS[0].name)
+    subtopics = Subtopic.objects.filter(topic__category=category).order_by("topic__name", "name")
+    counts = {"easy": 1, "medium": 1, "hard": 1}
+    return panel_services.create_panel(
+        organization=organization,
+        created_by=None,
+        data={
+            "name": DEMO_PANEL_NAME,
+            "description": "Take it with a candidate token: see the commands seed_demo prints.",
+            "total_number_of_questions": sum(counts.values()) * len(subtopics),
+            "start_datetime": now - dt.timedelta(minutes=1),
+            "end_datetime": now + dt.timedelta(days=DEMO_PANEL_DAYS),
+            "time_limit_minutes": DEMO_TIME_LIMIT_MINUTES,
+            "category_uuid": category.uuid,
+            "question_distributions": [
+                {"topic_uuid": s.topic.uuid, "subtopic_uuid": s.uuid, **counts} for s in subtopics
+            ],
+            "candidate_uuids": list(
+                Candidate.objects.filter(organization=organization)
+                .order_by("name", "id")
+                .values_list("uuid", flat=True)
+            ),
+        },
+    )
+
+
 def seed() -> None:
     """Create whatever demo data is missing."""
     for bank in GLOBAL_BANKS:
@@ -246,6 +294,7 @@ def seed() -> None:
     for spec in ORGANIZATIONS:
         ensure_organization(spec)
     ensure_user(NO_ORGANIZATION_USERNAME)
+    ensure_demo_panel(Organization.objects.get(name=ORGANIZATIONS[0].name))
 
 
 def row_counts() -> dict[str, int]:
@@ -327,6 +376,35 @@ def organization_summary(spec: OrganizationSpec, users: dict[str, Any]) -> dict[
     }
 
 
+def demo_interview_summary() -> dict[str, Any]:
+    """The open demo panel and its candidates' interview tokens."""
+    organization = Organization.objects.get(name=ORGANIZATIONS[0].name)
+    now = timezone.now()
+    panel = (
+        InterviewPanel.objects.for_organization(organization)
+        .filter(name=DEMO_PANEL_NAME, end_datetime__gt=now)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    assignments = PanelCandidate.objects.filter(panel=panel).select_related("candidate")
+    return {
+        "panel_uuid": str(panel.uuid),
+        "name": panel.name,
+        "end_datetime": panel.end_datetime.isoformat(),
+        "time_limit_minutes": panel.time_limit_minutes,
+        "candidates": [
+            {
+                "name": a.candidate.name,
+                "uuid": str(a.candidate.uuid),
+                "token": a.token,
+                # The candidate page (docs/ui.md): the token in the fragment, never sent.
+                "page_url": f"{BASE_URL}/interview/#{a.token}",
+            }
+            for a in assignments.order_by("candidate__name", "id")
+        ],
+    }
+
+
 def build_summary() -> dict[str, Any]:
     """The seeded organizations, users, tokens and bank, as they are in the database."""
     usernames = [spec.username(key) for spec in ORGANIZATIONS for key, _ in ROLES]
@@ -340,6 +418,7 @@ def build_summary() -> dict[str, Any]:
     return {
         "organizations": [organization_summary(spec, users) for spec in ORGANIZATIONS],
         "users_without_organization": [user_summary(users[NO_ORGANIZATION_USERNAME])],
+        "demo_interview": demo_interview_summary(),
     }
 
 
@@ -436,10 +515,38 @@ def render_text(
         f'    -H "Authorization: Bearer {token}" -H "Content-Type: application/json" \\',
         f"    -d {shlex.quote(payload)}",
         "",
+        *demo_interview_lines(summary["demo_interview"]),
+        "",
         f"Interactive API docs: {BASE_URL}/api/docs/ (ReDoc: /api/redoc/, schema: /api/schema/)",
         f"Admin site: {BASE_URL}/admin/ (make a login with: {manage_command('createsuperuser')})",
     ]
     return "\n".join(lines)
+
+
+def demo_interview_lines(demo: dict[str, Any]) -> list[str]:
+    """How a demo candidate takes the open demo interview through the API."""
+    first = demo["candidates"][0]
+    header = f'-H "X-Interview-Token: {first["token"]}"'
+    interview = f"{BASE_URL}/api/panel/interview"
+    lines = [
+        f"Take the demo interview '{demo['name']}' as a candidate "
+        f"({demo['time_limit_minutes']} minutes once started): open a link in a browser",
+        "(the candidate page, docs/ui.md) or use the API (docs/interviews.md).",
+    ]
+    for candidate in demo["candidates"]:
+        lines.append(f"    {candidate['name']:<20} {candidate['page_url']}")
+    for candidate in demo["candidates"]:
+        lines.append(f"    {candidate['name']:<20} interview token {candidate['token']}")
+    return [
+        *lines,
+        f"  # or through the API as {first['name']}: the overview, then start",
+        f"  curl {header} {interview}/",
+        f"  curl -X POST {header} {interview}/start/",
+        "  # save an answer (an item's uuid from the start), then submit",
+        f'  curl -X PUT {header} -H "Content-Type: application/json" \\',
+        f'    -d \'{{"answer": "my answer"}}\' {interview}/answers/<item uuid>/',
+        f"  curl -X POST {header} {interview}/submit/",
+    ]
 
 
 class Command(BaseCommand):
