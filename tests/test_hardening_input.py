@@ -41,6 +41,7 @@ from django_interview_panels.api.fields import (
     StrictCharField,
     StrictIntegerField,
     StrictUUIDField,
+    UniqueItemsListField,
     has_visible_character,
     parse_canonical_uuid,
 )
@@ -255,6 +256,7 @@ KNOWN_FIELDS = (
     StrictUUIDField,
     AwareDateTimeField,
     BoundedListField,
+    UniqueItemsListField,
     BoundedListSerializer,
     DistributionInputSerializer,
 )
