@@ -4,6 +4,9 @@ hidden from members, scope, and bad input."""
 from __future__ import annotations
 
 import copy
+import json
+import pathlib
+import re
 import uuid
 
 import pytest
@@ -13,6 +16,8 @@ from tests.bank.conftest import QUESTION_BODIES, make_question, url
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 
 # Text only an answer key holds: a member's response must contain none of it.
 SECRETS = ["A compact way to build a list.", "map only", "Syntax, filter", "def"]
@@ -417,3 +422,20 @@ def test_question_role_matrix(tenant, loner, subtopic):
     assert question.points == 1 and not question.is_retired
     for call in writes + reads:
         assert call(client_for(tenant.hr)).status_code in (200, 201)
+
+
+def _doc_question_bodies() -> list[dict]:
+    """The question create bodies that docs/bank.md shows (its JSON blocks naming a subtopic)."""
+    text = (REPOSITORY / "docs" / "bank.md").read_text(encoding="utf-8")
+    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
+    return [block for block in blocks if "subtopic_uuid" in block and "kind" in block]
+
+
+def test_the_docs_question_examples_are_accepted(hr_client, subtopic):
+    bodies = _doc_question_bodies()
+
+    assert {body["kind"] for body in bodies} == {"single_choice", "open"}
+    for body in bodies:
+        body = {**body, "subtopic_uuid": str(subtopic.uuid)}
+        response = hr_client.post(url("questions"), body, format="json")
+        assert response.status_code == 201, (body["kind"], response.content)
