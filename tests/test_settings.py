@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -151,3 +153,21 @@ def test_the_host_models_replace_the_default_ones() -> None:
         "hostapp.Organization",
         "hostapp.Candidate",
     )
+
+
+def test_the_documented_defaults_are_the_defaults() -> None:
+    """docs/settings.md shows every key with its default, as a host would copy it."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "settings.md").read_text("utf-8")
+    block = text.split("```python\nINTERVIEW_PANELS = ", 1)[1].split("\n```", 1)[0]
+
+    assert ast.literal_eval(block) == DEFAULTS
+
+
+def test_throttle_rates_are_merged_per_scope(settings: Any) -> None:
+    settings.INTERVIEW_PANELS = {"THROTTLE_RATES": {"interview_panels_read": None}}
+
+    assert {
+        **DEFAULTS["THROTTLE_RATES"],
+        "interview_panels_read": None,
+    } == app_settings.THROTTLE_RATES
+    assert DEFAULTS["THROTTLE_RATES"]["interview_panels_read"] == "120/minute"

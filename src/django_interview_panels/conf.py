@@ -100,7 +100,8 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_URL": "",
     # DRF throttle rates per scope, used when the host's DEFAULT_THROTTLE_RATES lacks the scope
     # (a host value, None included, wins). Reads are GET, HEAD and OPTIONS; writes every other
-    # method. Every request under the app's mount counts, whatever its path.
+    # method. Every request under the app's mount counts, whatever its path. A host's dict is
+    # merged over these per scope: a scope it leaves out keeps its default, None switches one off.
     "THROTTLE_RATES": {
         "interview_panels_read": "120/minute",
         "interview_panels_write": "30/minute",
@@ -111,6 +112,10 @@ DEFAULTS: dict[str, Any] = {
         "interview_panels_candidate": "240/minute",
     },
 }
+
+# Keys whose dict values are merged over the default dict, entry by entry: a host that sets one
+# throttle rate does not switch the others off by leaving them out.
+MERGED_DICTS = frozenset({"THROTTLE_RATES"})
 
 # Keys whose values are dotted paths, imported on first access.
 IMPORT_STRINGS = frozenset(
@@ -135,6 +140,8 @@ class AppSettings:
         if name in self._cached:
             return self._cached[name]
         value = self.user_settings.get(name, DEFAULTS[name])
+        if name in MERGED_DICTS and isinstance(value, dict):
+            value = {**DEFAULTS[name], **value}
         if name in IMPORT_STRINGS and isinstance(value, str):
             value = import_string(value)
         self._cached[name] = value

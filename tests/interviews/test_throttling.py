@@ -100,6 +100,24 @@ def test_past_the_default_refusals_an_address_is_refused_even_a_valid_token(assi
     assert_throttled(overview(UNKNOWN, GUESSER))
 
 
+def test_a_host_that_sets_only_the_staff_rates_keeps_the_token_throttle(settings, assignments):
+    """THROTTLE_RATES is merged per scope: a host raising its staff read rate (a dict naming only
+    that scope) must not switch the guessing limit off by leaving it out."""
+    settings.INTERVIEW_PANELS = {"THROTTLE_RATES": {"interview_panels_read": "600/minute"}}
+
+    assert scope_rate(TOKEN_SCOPE) == "20/minute"
+    assert scope_rate(CANDIDATE_SCOPE) == "240/minute"
+    assert refuse(20) == [401] * 20
+    assert_throttled(overview(UNKNOWN, GUESSER))
+
+
+def test_none_in_the_app_rates_switches_a_candidate_scope_off(settings, assignments):
+    settings.INTERVIEW_PANELS = {"THROTTLE_RATES": {TOKEN_SCOPE: None}}
+
+    assert scope_rate(TOKEN_SCOPE) is None
+    assert refuse(25) == [401] * 25
+
+
 def test_a_blocked_address_leaves_other_addresses_alone(settings, assignments):
     app_rates(settings, interview_panels_token="3/minute")
     assert refuse(3) == [401, 401, 401]
