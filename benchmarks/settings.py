@@ -33,6 +33,12 @@ INTERVIEW_PANELS = {
         if os.environ.get("BENCH_CANDIDATE_BUDGET") == "off"
         else int(os.environ.get("BENCH_CANDIDATE_BUDGET", "40000"))
     ),
-    # The load generators send thousands of requests as one user: no rate limits here.
-    "THROTTLE_RATES": {},
+    # The load generators send thousands of requests as one user: no rate limits here (each
+    # scope None: the dict is merged over the defaults per scope).
+    "THROTTLE_RATES": {
+        "interview_panels_read": None,
+        "interview_panels_write": None,
+        "interview_panels_token": None,
+        "interview_panels_candidate": None,
+    },
 }
