@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 
-# Text only an answer key holds: a member's response must contain none of it.
-SECRETS = ["A compact way to build a list.", "map only", "Syntax, filter", "def"]
+# Values only an answer key holds: a member's response must contain none of them as a JSON string.
+# Whole strings, quotes included: "def" alone is also how a UUID may begin ("defa1234-...").
+SECRETS = ["A compact way to build a list.", "map only", "Syntax, filter, readability.", "def"]
 
 
 def body_for(subtopic, base: str = "open", **overrides):
@@ -91,7 +92,7 @@ def test_members_never_see_answer_keys(tenant, hr_client, member_client, subtopi
         assert response.status_code == 200
         text = response.content.decode()
         assert "answer_key" not in text
-        assert not [secret for secret in SECRETS if f'"{secret}' in text]
+        assert not [secret for secret in SECRETS if f'"{secret}"' in text]
     # Choices are the question itself: members see them.
     single = hr_client.post(url("questions"), body_for(subtopic, "single_choice"), format="json")
     seen = member_client.get(url("questions", single.json()["data"]["uuid"])).json()["data"]
