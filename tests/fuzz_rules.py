@@ -188,23 +188,33 @@ class CandidateItem(TypedDict):
 
 def bend_candidate_case(case: Any, world: World, now: dt.datetime) -> None:
     """Point a positive case of one candidate's paths at the world's panel and one of its
-    candidates, and keep a positive access change within the window rules: a window end set is
-    in the future, a window start before it."""
-    if "panel" not in world:
-        return
-    parameters = case.path_parameters or {}
-    parameters["interview_panel_uuid"] = world["panel"]
-    if "candidate_uuid" in parameters:
-        parameters["candidate_uuid"] = _stable_pick(
-            world["candidates"], str(parameters["candidate_uuid"])
-        )
-    case.path_parameters = parameters
-    body = case.body
-    if case.operation.path.endswith("/access/") and isinstance(body, dict):
-        if body.get("window_ends_at") is not None:
-            body["window_ends_at"] = iso(now + dt.timedelta(days=2))
-        if body.get("window_starts_at") is not None:
-            body["window_starts_at"] = iso(now - dt.timedelta(hours=1))
+    candidates (when the world has one panel: in-process; the live hooks map paths themselves),
+    and keep a positive access change within the window rules (``bend_access_window``)."""
+    if "panel" in world:
+        parameters = case.path_parameters or {}
+        parameters["interview_panel_uuid"] = world["panel"]
+        if "candidate_uuid" in parameters:
+            parameters["candidate_uuid"] = _stable_pick(
+                world["candidates"], str(parameters["candidate_uuid"])
+            )
+        case.path_parameters = parameters
+    if case.operation.path.endswith("/access/") and isinstance(case.body, dict):
+        bend_access_window(case.body, now)
+
+
+def bend_access_window(body: dict[str, Any], now: dt.datetime) -> None:
+    """The window must end after it starts, whatever the stored window and the panel's schedule
+    (a schema example's update moves a panel to 2099): a window end set here comes with a start
+    of its own, now - 1 h, and lies in the future; a start alone is now - 1 h, before any end; a
+    reset (null) of one side resets both, back to the panel's own window."""
+    ends, starts = body.get("window_ends_at"), body.get("window_starts_at")
+    if ends is not None:
+        body["window_ends_at"] = iso(now + dt.timedelta(days=400))
+        body["window_starts_at"] = iso(now - dt.timedelta(hours=1))
+    elif starts is not None:
+        body["window_starts_at"] = iso(now - dt.timedelta(hours=1))
+    elif "window_ends_at" in body or "window_starts_at" in body:
+        body["window_ends_at"] = body["window_starts_at"] = None
 
 
 def _stable_pick(choices: list[Any] | tuple[Any, ...], key: str) -> Any:
