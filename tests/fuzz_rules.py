@@ -172,8 +172,10 @@ ANSWER_PATH = "/interview/answers/{item_uuid}/"
 TEXT_KINDS = ("open", "short_answer")
 CHOICE_KINDS = ("single_choice", "multiple_choice")
 ALL_KINDS = (*TEXT_KINDS, "numeric", *CHOICE_KINDS)
-# One generated item UUID in this many is left as generated: a missing item, a 404.
-KEEP_GENERATED_ITEM = 16
+# One generated item UUID in this many is left as generated: a missing item, a 404. Four: at
+# 25 examples per operation (CI on PostgreSQL) one in 16 left a run without a 404 about half the
+# time, which test_fuzzing_reached_the_success_paths reports.
+KEEP_GENERATED_ITEM = 4
 MISSING_ITEM = "00000000-0000-4000-8000-000000000000"
 CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
